@@ -1,0 +1,148 @@
+package io.hal9.migrate.checkpoints;
+
+import static io.hal9.migrate.checkpoints.EngineTables.*;
+import static org.jooq.impl.DSL.currentLocalDateTime;
+import static org.jooq.impl.DSL.inline;
+
+import java.util.function.Function;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+
+/**
+ * Every checkpoint write, fenced by the writer's lock epoch. A unit of work and its checkpoint share one
+ * transaction whose last statement locks the lease row and checks the epoch: a runner that lost its lease
+ * rolls back everything it did in that transaction.
+ */
+public final class CheckpointWriter {
+  private final DSLContext dsl;
+  private final Lease lease;
+
+  CheckpointWriter(DSLContext dsl, Lease lease) {
+    this.dsl = dsl;
+    this.lease = lease;
+  }
+
+  public String runId() {
+    return lease.runId();
+  }
+
+  /**
+   * Runs {@code work} and the checkpoint writes it makes through this writer in one transaction.
+   *
+   * @throws LockLostException when the lease was taken over; nothing of the transaction is committed
+   */
+  public <T> T inTransaction(Function<DSLContext, T> work) {
+    return dsl.transactionResult(cfg -> {
+      DSLContext tx = DSL.using(cfg);
+      T result = work.apply(tx);
+      fence(tx);
+      return result;
+    });
+  }
+
+  /** Marks a step running (creating its row on first start) and counts the attempt. */
+  public void started(DSLContext tx, String stepId, String version, String type, String checksum) {
+    int updated = tx.update(STEPS)
+        .set(STEP_STATE, StepState.RUNNING.label())
+        .set(STEP_VERSION, version)
+        .set(STEP_TYPE, type)
+        .set(STEP_CHECKSUM, checksum)
+        .set(STEP_ATTEMPTS, STEP_ATTEMPTS.plus(inline(1)))
+        .setNull(STEP_ERROR)
+        .set(STEP_RUN, lease.runId())
+        .set(STEP_UPDATED, currentLocalDateTime())
+        .setNull(STEP_FINISHED)
+        .where(STEP_ID.eq(stepId))
+        .execute();
+    if (updated == 0) {
+      tx.insertInto(STEPS)
+          .set(STEP_ID, stepId)
+          .set(STEP_VERSION, version)
+          .set(STEP_TYPE, type)
+          .set(STEP_CHECKSUM, checksum)
+          .set(STEP_STATE, StepState.RUNNING.label())
+          .set(STEP_ROWS, 0L)
+          .set(STEP_ATTEMPTS, 1)
+          .set(STEP_RUN, lease.runId())
+          .set(STEP_STARTED, currentLocalDateTime())
+          .set(STEP_UPDATED, currentLocalDateTime())
+          .execute();
+    }
+  }
+
+  /** Records a batch: the new cursor, the rows done so far and the step's counters (JSON, may be null). */
+  public void progressed(DSLContext tx, String stepId, String cursor, long rows, String counters) {
+    tx.update(STEPS)
+        .set(STEP_CURSOR, cursor)
+        .set(STEP_ROWS, rows)
+        .set(STEP_COUNTERS, counters)
+        .set(STEP_UPDATED, currentLocalDateTime())
+        .where(STEP_ID.eq(stepId))
+        .execute();
+  }
+
+  public void finished(DSLContext tx, String stepId, StepState state) {
+    tx.update(STEPS)
+        .set(STEP_STATE, state.label())
+        .set(STEP_UPDATED, currentLocalDateTime())
+        .set(STEP_FINISHED, currentLocalDateTime())
+        .where(STEP_ID.eq(stepId))
+        .execute();
+  }
+
+  /** Records a failure in a transaction of its own; the step's last committed cursor stays for the rerun. */
+  public void failed(String stepId, String error) {
+    inTransaction(tx -> tx.update(STEPS)
+        .set(STEP_STATE, StepState.FAILED.label())
+        .set(STEP_ERROR, error)
+        .set(STEP_UPDATED, currentLocalDateTime())
+        .where(STEP_ID.eq(stepId))
+        .execute());
+  }
+
+  /** After a rollback the step starts from scratch on the next run. */
+  public void rolledBack(DSLContext tx, String stepId) {
+    tx.update(STEPS)
+        .set(STEP_STATE, StepState.ROLLED_BACK.label())
+        .setNull(STEP_CURSOR)
+        .set(STEP_ROWS, 0L)
+        .setNull(STEP_COUNTERS)
+        .set(STEP_UPDATED, currentLocalDateTime())
+        .set(STEP_FINISHED, currentLocalDateTime())
+        .where(STEP_ID.eq(stepId))
+        .execute();
+  }
+
+  public void recorded(DSLContext tx, HistoryEntry entry) {
+    tx.insertInto(HISTORY)
+        .set(HISTORY_VERSION, entry.version())
+        .set(HISTORY_DESCRIPTION, entry.description())
+        .set(HISTORY_SCRIPT, entry.script())
+        .set(HISTORY_ACTION, entry.action())
+        .set(HISTORY_CHECKSUM, entry.checksum())
+        .set(HISTORY_RUN, lease.runId())
+        .set(HISTORY_BY, RunLock.host())
+        .set(HISTORY_ON, currentLocalDateTime())
+        .set(HISTORY_MILLIS, entry.executionMillis())
+        .execute();
+  }
+
+  /** {@code repair --accept-changed}: the stored checksum becomes the plan's. */
+  public void checksumAccepted(DSLContext tx, String stepId, String checksum) {
+    tx.update(STEPS).set(STEP_CHECKSUM, checksum).where(STEP_ID.eq(stepId)).execute();
+  }
+
+  /** {@code repair --forget-missing}: a step no longer in the plans leaves the checkpoint table. */
+  public void forgotten(DSLContext tx, String stepId) {
+    tx.deleteFrom(STEPS).where(STEP_ID.eq(stepId)).execute();
+  }
+
+  private void fence(DSLContext tx) {
+    Record row = tx.select(LOCK_EPOCH, LOCK_RUN).from(LOCK).where(LOCK_ID.eq(1)).forUpdate().fetchOne();
+    long current = row.get(LOCK_EPOCH);
+    if (current != lease.epoch() || !lease.runId().equals(row.get(LOCK_RUN))) {
+      throw new LockLostException(lease.epoch(), current);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.hal9.migrate.checkpoints;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.jooq.tools.jdbc.JDBCUtils;
+
+/** One way to get a jOOQ context for a database, so H2 and PostgreSQL go through the same settings. */
+public final class Databases {
+  private Databases() {}
+
+  /** Unquoted names: H2 upper-cases and PostgreSQL lower-cases them consistently (DEPENDENCIES.md, trap 4). */
+  private static final Settings SETTINGS =
+      new Settings()
+          .withRenderQuotedNames(RenderQuotedNames.NEVER)
+          .withExecuteLogging(false)
+          .withRenderSchema(false);
+
+  public static SQLDialect dialect(DataSource dataSource) {
+    try (Connection connection = dataSource.getConnection()) {
+      return dialect(connection);
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot read the database's product name: " + e.getMessage(), e);
+    }
+  }
+
+  public static SQLDialect dialect(Connection connection) {
+    SQLDialect dialect = JDBCUtils.dialect(connection);
+    if (dialect != SQLDialect.H2 && dialect != SQLDialect.POSTGRES) {
+      throw new IllegalArgumentException("unsupported database " + dialect.getName() + ": hal9-migrate runs on H2 and PostgreSQL");
+    }
+    return dialect;
+  }
+
+  public static DSLContext dsl(DataSource dataSource, SQLDialect dialect) {
+    return DSL.using(dataSource, dialect, SETTINGS);
+  }
+
+  public static DSLContext dsl(Connection connection) {
+    return DSL.using(connection, dialect(connection), SETTINGS);
+  }
+}

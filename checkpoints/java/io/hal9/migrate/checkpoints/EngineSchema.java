@@ -1,0 +1,98 @@
+package io.hal9.migrate.checkpoints;
+
+import static io.hal9.migrate.checkpoints.EngineTables.*;
+import static org.jooq.impl.DSL.constraint;
+import static org.jooq.impl.DSL.inline;
+
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.migration.BaseJavaMigration;
+import org.flywaydb.core.api.migration.Context;
+import org.jooq.DSLContext;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * Creates and upgrades the engine's tables through Flyway, under their own history table so they never mix
+ * with the user's Flyway history. The DDL is jOOQ's, so H2 and PostgreSQL share one definition.
+ */
+public final class EngineSchema {
+  public static final String HISTORY_TABLE = "hal9_schema_history";
+
+  private EngineSchema() {}
+
+  static void migrate(DataSource dataSource) {
+    Flyway.configure()
+        .dataSource(dataSource)
+        .table(HISTORY_TABLE)
+        .locations(new String[0]) // no scanning: the engine's migrations are the Java classes below
+        .javaMigrations(new V1__Engine_tables())
+        .baselineOnMigrate(true) // the target database usually holds the user's tables already
+        .baselineVersion("0")
+        .load()
+        .migrate();
+  }
+
+  static final class V1__Engine_tables extends BaseJavaMigration {
+    @Override
+    public void migrate(Context context) {
+      DSLContext dsl = Databases.dsl(context.getConnection());
+      dsl.createTable(LOCK)
+          .column(LOCK_ID, SQLDataType.INTEGER.notNull())
+          .column(LOCK_EPOCH, SQLDataType.BIGINT.notNull())
+          .column(LOCK_RUN)
+          .column(LOCK_HOST)
+          .column(LOCK_PID)
+          .column(LOCK_SINCE)
+          .column(LOCK_HEARTBEAT)
+          .column(LOCK_LEASE_UNTIL)
+          .constraint(constraint("hal9_lock_pk").primaryKey(LOCK_ID))
+          .execute();
+      dsl.insertInto(LOCK, LOCK_ID, LOCK_EPOCH).values(inline(1), inline(0L)).execute();
+
+      dsl.createTable(RUNS)
+          .column(RUN_ID, SQLDataType.VARCHAR(64).notNull())
+          .column(RUN_COMMAND)
+          .column(RUN_HOST)
+          .column(RUN_PID)
+          .column(RUN_EPOCH)
+          .column(RUN_STATE)
+          .column(RUN_STARTED)
+          .column(RUN_HEARTBEAT)
+          .column(RUN_FINISHED)
+          .constraint(constraint("hal9_runs_pk").primaryKey(RUN_ID))
+          .execute();
+
+      dsl.createTable(STEPS)
+          .column(STEP_ID, SQLDataType.VARCHAR(200).notNull())
+          .column(STEP_VERSION, SQLDataType.VARCHAR(50).notNull())
+          .column(STEP_TYPE, SQLDataType.VARCHAR(64).notNull())
+          .column(STEP_CHECKSUM, SQLDataType.VARCHAR(64).notNull())
+          .column(STEP_STATE, SQLDataType.VARCHAR(16).notNull())
+          .column(STEP_CURSOR)
+          .column(STEP_ROWS, SQLDataType.BIGINT.notNull())
+          .column(STEP_COUNTERS)
+          .column(STEP_ATTEMPTS, SQLDataType.INTEGER.notNull())
+          .column(STEP_ERROR)
+          .column(STEP_RUN)
+          .column(STEP_STARTED)
+          .column(STEP_UPDATED)
+          .column(STEP_FINISHED)
+          .constraint(constraint("hal9_steps_pk").primaryKey(STEP_ID))
+          .execute();
+
+      dsl.createTable(HISTORY)
+          .column(HISTORY_RANK, SQLDataType.BIGINT.notNull().identity(true))
+          .column(HISTORY_VERSION, SQLDataType.VARCHAR(50).notNull())
+          .column(HISTORY_DESCRIPTION)
+          .column(HISTORY_SCRIPT)
+          .column(HISTORY_ACTION, SQLDataType.VARCHAR(16).notNull())
+          .column(HISTORY_CHECKSUM)
+          .column(HISTORY_RUN)
+          .column(HISTORY_BY)
+          .column(HISTORY_ON)
+          .column(HISTORY_MILLIS)
+          .constraint(constraint("hal9_history_pk").primaryKey(HISTORY_RANK))
+          .execute();
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.hal9.migrate.checkpoints;
+
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.table;
+import static org.jooq.impl.DSL.unquotedName;
+
+import java.time.LocalDateTime;
+import java.util.List;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.impl.SQLDataType;
+
+/** The engine's own tables, described once for jOOQ (no code generation: the schema is five tables). */
+final class EngineTables {
+  private EngineTables() {}
+
+  static final Table<Record> LOCK = table(unquotedName("hal9_lock"));
+  static final Field<Integer> LOCK_ID = column(LOCK, "lock_id", SQLDataType.INTEGER);
+  static final Field<Long> LOCK_EPOCH = column(LOCK, "epoch", SQLDataType.BIGINT);
+  static final Field<String> LOCK_RUN = column(LOCK, "run_id", SQLDataType.VARCHAR(64));
+  static final Field<String> LOCK_HOST = column(LOCK, "owner_host", SQLDataType.VARCHAR(255));
+  static final Field<Long> LOCK_PID = column(LOCK, "owner_pid", SQLDataType.BIGINT);
+  static final Field<LocalDateTime> LOCK_SINCE = column(LOCK, "acquired_at", SQLDataType.LOCALDATETIME);
+  static final Field<LocalDateTime> LOCK_HEARTBEAT = column(LOCK, "heartbeat_at", SQLDataType.LOCALDATETIME);
+  static final Field<LocalDateTime> LOCK_LEASE_UNTIL = column(LOCK, "lease_until", SQLDataType.LOCALDATETIME);
+
+  static final Table<Record> RUNS = table(unquotedName("hal9_runs"));
+  static final Field<String> RUN_ID = column(RUNS, "run_id", SQLDataType.VARCHAR(64));
+  static final Field<String> RUN_COMMAND = column(RUNS, "command", SQLDataType.VARCHAR(32));
+  static final Field<String> RUN_HOST = column(RUNS, "owner_host", SQLDataType.VARCHAR(255));
+  static final Field<Long> RUN_PID = column(RUNS, "owner_pid", SQLDataType.BIGINT);
+  static final Field<Long> RUN_EPOCH = column(RUNS, "epoch", SQLDataType.BIGINT);
+  static final Field<String> RUN_STATE = column(RUNS, "state", SQLDataType.VARCHAR(16));
+  static final Field<LocalDateTime> RUN_STARTED = column(RUNS, "started_at", SQLDataType.LOCALDATETIME);
+  static final Field<LocalDateTime> RUN_HEARTBEAT = column(RUNS, "heartbeat_at", SQLDataType.LOCALDATETIME);
+  static final Field<LocalDateTime> RUN_FINISHED = column(RUNS, "finished_at", SQLDataType.LOCALDATETIME);
+
+  static final Table<Record> STEPS = table(unquotedName("hal9_steps"));
+  static final Field<String> STEP_ID = column(STEPS, "step_id", SQLDataType.VARCHAR(200));
+  static final Field<String> STEP_VERSION = column(STEPS, "version", SQLDataType.VARCHAR(50));
+  static final Field<String> STEP_TYPE = column(STEPS, "step_type", SQLDataType.VARCHAR(64));
+  static final Field<String> STEP_CHECKSUM = column(STEPS, "checksum", SQLDataType.VARCHAR(64));
+  static final Field<String> STEP_STATE = column(STEPS, "state", SQLDataType.VARCHAR(16));
+  static final Field<String> STEP_CURSOR = column(STEPS, "cursor_value", SQLDataType.VARCHAR);
+  static final Field<Long> STEP_ROWS = column(STEPS, "rows_done", SQLDataType.BIGINT);
+  static final Field<String> STEP_COUNTERS = column(STEPS, "counters", SQLDataType.VARCHAR);
+  static final Field<Integer> STEP_ATTEMPTS = column(STEPS, "attempts", SQLDataType.INTEGER);
+  static final Field<String> STEP_ERROR = column(STEPS, "error", SQLDataType.VARCHAR);
+  static final Field<String> STEP_RUN = column(STEPS, "run_id", SQLDataType.VARCHAR(64));
+  static final Field<LocalDateTime> STEP_STARTED = column(STEPS, "started_at", SQLDataType.LOCALDATETIME);
+  static final Field<LocalDateTime> STEP_UPDATED = column(STEPS, "updated_at", SQLDataType.LOCALDATETIME);
+  static final Field<LocalDateTime> STEP_FINISHED = column(STEPS, "finished_at", SQLDataType.LOCALDATETIME);
+
+  static final Table<Record> HISTORY = table(unquotedName("hal9_history"));
+  static final Field<Long> HISTORY_RANK = column(HISTORY, "installed_rank", SQLDataType.BIGINT);
+  static final Field<String> HISTORY_VERSION = column(HISTORY, "version", SQLDataType.VARCHAR(50));
+  static final Field<String> HISTORY_DESCRIPTION = column(HISTORY, "description", SQLDataType.VARCHAR(200));
+  static final Field<String> HISTORY_SCRIPT = column(HISTORY, "script", SQLDataType.VARCHAR(255));
+  static final Field<String> HISTORY_ACTION = column(HISTORY, "action", SQLDataType.VARCHAR(16));
+  static final Field<String> HISTORY_CHECKSUM = column(HISTORY, "checksum", SQLDataType.VARCHAR(64));
+  static final Field<String> HISTORY_RUN = column(HISTORY, "run_id", SQLDataType.VARCHAR(64));
+  static final Field<String> HISTORY_BY = column(HISTORY, "installed_by", SQLDataType.VARCHAR(255));
+  static final Field<LocalDateTime> HISTORY_ON = column(HISTORY, "installed_on", SQLDataType.LOCALDATETIME);
+  static final Field<Long> HISTORY_MILLIS = column(HISTORY, "execution_ms", SQLDataType.BIGINT);
+
+  /** Selected explicitly: records from a metadata-derived asterisk do not resolve these fields by name. */
+  static final List<Field<?>> LOCK_COLUMNS =
+      List.of(LOCK_ID, LOCK_EPOCH, LOCK_RUN, LOCK_HOST, LOCK_PID, LOCK_SINCE, LOCK_HEARTBEAT, LOCK_LEASE_UNTIL);
+  static final List<Field<?>> STEP_COLUMNS = List.of(STEP_ID, STEP_VERSION, STEP_TYPE, STEP_CHECKSUM, STEP_STATE,
+      STEP_CURSOR, STEP_ROWS, STEP_COUNTERS, STEP_ATTEMPTS, STEP_ERROR, STEP_RUN, STEP_STARTED, STEP_UPDATED, STEP_FINISHED);
+  static final List<Field<?>> HISTORY_COLUMNS = List.of(HISTORY_RANK, HISTORY_VERSION, HISTORY_DESCRIPTION,
+      HISTORY_SCRIPT, HISTORY_ACTION, HISTORY_CHECKSUM, HISTORY_RUN, HISTORY_BY, HISTORY_ON, HISTORY_MILLIS);
+
+  /** Qualified with its table: H2's MERGE emulation fails on ambiguous unqualified columns (DEPENDENCIES.md, trap 4). */
+  private static <T> Field<T> column(Table<?> table, String name, org.jooq.DataType<T> type) {
+    return field(unquotedName(table.getName(), name), type);
+  }
+}

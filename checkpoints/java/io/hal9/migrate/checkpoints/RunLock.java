@@ -1,0 +1,218 @@
+package io.hal9.migrate.checkpoints;
+
+import static io.hal9.migrate.checkpoints.EngineTables.*;
+import static org.jooq.impl.DSL.currentLocalDateTime;
+import static org.jooq.impl.DSL.function;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.localDateTimeAdd;
+
+import java.net.InetAddress;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.DatePart;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/**
+ * One runner per database. The lease row in hal9_lock says who runs; a heartbeat keeps its lease alive. On
+ * PostgreSQL the holder also keeps a session advisory lock named after its epoch, so a holder whose session
+ * is gone is recognised at once, without waiting for the lease to run out.
+ */
+public final class RunLock {
+  static final int ADVISORY_KEY = 0x4841_4c39; // "HAL9"
+  private static final String HOST = localHost();
+
+  private final DataSource dataSource;
+  private final SQLDialect dialect;
+
+  RunLock(DataSource dataSource, SQLDialect dialect) {
+    this.dataSource = dataSource;
+    this.dialect = dialect;
+  }
+
+  /**
+   * Takes the lock, waiting up to {@code wait} for a live holder to let go.
+   *
+   * @throws LockHeldException when a live runner still holds it after {@code wait}
+   */
+  public Lease acquire(String command, Duration lease, Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      try {
+        return tryAcquire(command, lease);
+      } catch (LockHeldException held) {
+        if (System.nanoTime() >= deadline) {
+          throw held;
+        }
+        sleep(Math.min(500, Math.max(50, lease.toMillis() / 4)));
+      }
+    }
+  }
+
+  /** The current holder, if any, as stored (alive or not). */
+  public Optional<LockHolder> holder() {
+    Record row = Databases.dsl(dataSource, dialect).select(LOCK_COLUMNS).from(LOCK).where(LOCK_ID.eq(1)).fetchOne();
+    return Optional.ofNullable(row).filter(r -> r.get(LOCK_RUN) != null).map(RunLock::holder);
+  }
+
+  /** Releases the lock by hand and raises the epoch, so its former holder, if still alive, can commit nothing. */
+  public Optional<LockHolder> forceRelease() {
+    return Databases.dsl(dataSource, dialect).transactionResult(cfg -> {
+      DSLContext tx = DSL.using(cfg);
+      Record row = tx.select(LOCK_COLUMNS).from(LOCK).where(LOCK_ID.eq(1)).forUpdate().fetchOne();
+      if (row == null || row.get(LOCK_RUN) == null) {
+        return Optional.<LockHolder>empty();
+      }
+      LockHolder previous = holder(row);
+      tx.update(LOCK)
+          .set(LOCK_EPOCH, previous.epoch() + 1)
+          .setNull(LOCK_RUN).setNull(LOCK_HOST).setNull(LOCK_PID).setNull(LOCK_LEASE_UNTIL)
+          .where(LOCK_ID.eq(1))
+          .execute();
+      tx.update(RUNS).set(RUN_STATE, "unlocked").set(RUN_FINISHED, currentLocalDateTime())
+          .where(RUN_ID.eq(previous.runId())).execute();
+      return Optional.of(previous);
+    });
+  }
+
+  private Lease tryAcquire(String command, Duration lease) {
+    Connection connection = openConnection();
+    try {
+      DSLContext session = Databases.dsl(connection);
+      long leaseSeconds = Math.max(1, lease.toSeconds());
+      String runId = UUID.randomUUID().toString();
+      long pid = ProcessHandle.current().pid();
+      long epoch = Databases.dsl(connection).transactionResult(cfg -> {
+        DSLContext tx = DSL.using(cfg);
+        Field<LocalDateTime> now = currentLocalDateTime().as("db_now");
+        Record row = tx.select(LOCK_COLUMNS).select(now).from(LOCK).where(LOCK_ID.eq(1)).forUpdate().fetchOne();
+        if (row.get(LOCK_RUN) != null) {
+          LockHolder current = holder(row);
+          if (alive(tx, current, row.get(now))) {
+            throw new LockHeldException(current);
+          }
+          tx.update(RUNS).set(RUN_STATE, "abandoned").where(RUN_ID.eq(current.runId())).execute();
+        }
+        long next = row.get(LOCK_EPOCH) + 1;
+        if (dialect == SQLDialect.POSTGRES) {
+          // Taken before the row commits, so nobody can see the new epoch without its advisory lock held.
+          tx.select(function("pg_advisory_lock", Object.class, inline(ADVISORY_KEY), inline(advisoryId(next))))
+              .fetch();
+        }
+        tx.update(LOCK)
+            .set(LOCK_EPOCH, next)
+            .set(LOCK_RUN, runId)
+            .set(LOCK_HOST, HOST)
+            .set(LOCK_PID, pid)
+            .set(LOCK_SINCE, currentLocalDateTime())
+            .set(LOCK_HEARTBEAT, currentLocalDateTime())
+            .set(LOCK_LEASE_UNTIL, leaseUntil(leaseSeconds))
+            .where(LOCK_ID.eq(1))
+            .execute();
+        tx.insertInto(RUNS)
+            .set(RUN_ID, runId)
+            .set(RUN_COMMAND, command)
+            .set(RUN_HOST, HOST)
+            .set(RUN_PID, pid)
+            .set(RUN_EPOCH, next)
+            .set(RUN_STATE, "running")
+            .set(RUN_STARTED, currentLocalDateTime())
+            .set(RUN_HEARTBEAT, currentLocalDateTime())
+            .execute();
+        return next;
+      });
+      return new Lease(connection, session, runId, epoch, leaseSeconds);
+    } catch (RuntimeException e) {
+      closeQuietly(connection);
+      throw e;
+    }
+  }
+
+  /** A holder is dead when its lease ran out, its process is gone from this host, or its PostgreSQL session is. */
+  private boolean alive(DSLContext tx, LockHolder holder, LocalDateTime dbNow) {
+    if (holder.leaseUntil() == null || holder.leaseUntil().isBefore(dbNow)) {
+      return false;
+    }
+    if (HOST.equals(holder.host()) && ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false) == false) {
+      return false;
+    }
+    if (dialect == SQLDialect.POSTGRES) {
+      Field<Boolean> tryLock =
+          function("pg_try_advisory_lock", Boolean.class, inline(ADVISORY_KEY), inline(advisoryId(holder.epoch())));
+      if (Boolean.TRUE.equals(tx.select(tryLock).fetchOne(0, Boolean.class))) {
+        tx.select(function("pg_advisory_unlock", Boolean.class, inline(ADVISORY_KEY), inline(advisoryId(holder.epoch()))))
+            .fetch();
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static Field<LocalDateTime> leaseUntil(long leaseSeconds) {
+    return localDateTimeAdd(currentLocalDateTime(), inline(leaseSeconds), DatePart.SECOND);
+  }
+
+  static int advisoryId(long epoch) {
+    return (int) (epoch & 0x7fff_ffff);
+  }
+
+  private static LockHolder holder(Record row) {
+    return new LockHolder(
+        row.get(LOCK_EPOCH),
+        row.get(LOCK_RUN),
+        row.get(LOCK_HOST),
+        row.get(LOCK_PID) == null ? -1 : row.get(LOCK_PID),
+        row.get(LOCK_SINCE),
+        row.get(LOCK_HEARTBEAT),
+        row.get(LOCK_LEASE_UNTIL));
+  }
+
+  private Connection openConnection() {
+    try {
+      return dataSource.getConnection();
+    } catch (SQLException e) {
+      throw new IllegalStateException("cannot open a connection for the run lock: " + e.getMessage(), e);
+    }
+  }
+
+  static void closeQuietly(Connection connection) {
+    try {
+      connection.close();
+    } catch (SQLException ignored) {
+      // the connection is being discarded anyway
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the run lock", e);
+    }
+  }
+
+  static String host() {
+    return HOST;
+  }
+
+  private static String localHost() {
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env;
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "localhost";
+    }
+  }
+}

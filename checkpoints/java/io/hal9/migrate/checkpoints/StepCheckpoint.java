@@ -1,0 +1,31 @@
+package io.hal9.migrate.checkpoints;
+
+import java.time.LocalDateTime;
+
+/**
+ * A step's row in hal9_steps: its state, the cursor an interrupted step resumes from, and its counters.
+ *
+ * @param cursor opaque to the store; the step type decides what it means (for keyset batches, the last key)
+ * @param counters a JSON object of step-specific counts, or null
+ */
+public record StepCheckpoint(
+    String stepId,
+    String version,
+    String type,
+    String checksum,
+    StepState state,
+    String cursor,
+    long rows,
+    String counters,
+    int attempts,
+    String error,
+    String runId,
+    LocalDateTime startedAt,
+    LocalDateTime updatedAt,
+    LocalDateTime finishedAt) {
+
+  /** True once the step has touched the database: its definition may no longer change unnoticed. */
+  public boolean applied() {
+    return state != StepState.PENDING && state != StepState.ROLLED_BACK;
+  }
+}

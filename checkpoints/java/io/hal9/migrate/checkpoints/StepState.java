@@ -1,0 +1,20 @@
+package io.hal9.migrate.checkpoints;
+
+import java.util.Locale;
+
+/** Where a step stands, as stored in hal9_steps and shown by {@code status}. */
+public enum StepState {
+  PENDING,
+  RUNNING,
+  DONE,
+  FAILED,
+  ROLLED_BACK;
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  static StepState of(String label) {
+    return valueOf(label.toUpperCase(Locale.ROOT));
+  }
+}

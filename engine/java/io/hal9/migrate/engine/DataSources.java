@@ -1,0 +1,54 @@
+package io.hal9.migrate.engine;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+
+/** A HikariCP pool for a JDBC URL, with the failures a user can fix reported as such. */
+final class DataSources {
+  private DataSources() {}
+
+  static HikariDataSource pooled(String url, String user, String password) {
+    String jdbcUrl = withAutoServer(url);
+    try {
+      DriverManager.getDriver(jdbcUrl);
+    } catch (SQLException e) {
+      throw new Hal9MigrateException(ErrorCode.BAD_URL,
+          "--url " + Secrets.redact(url, password) + ": no JDBC driver for this URL (expected jdbc:h2:... or jdbc:postgresql://...)");
+    }
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setPoolName("hal9-migrate");
+    config.setMaximumPoolSize(6);
+    config.setConnectionTimeout(10_000);
+    config.setInitializationFailTimeout(1); // fail at once: an unreachable database is exit 2, not a hang
+    try {
+      return new HikariDataSource(config);
+    } catch (HikariPool.PoolInitializationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new Hal9MigrateException(ErrorCode.DB_UNREACHABLE, "cannot connect to " + Secrets.redact(url, password)
+          + ": " + Secrets.redact(oneLine(cause.getMessage()), password), e);
+    }
+  }
+
+  /**
+   * An embedded H2 file is served to a second process through H2's auto-server mode, so that process sees
+   * the run lock (exit 3) instead of a file-in-use error.
+   */
+  static String withAutoServer(String url) {
+    boolean embeddedFile = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") && !url.startsWith("jdbc:h2:tcp:")
+        && !url.startsWith("jdbc:h2:ssl:") && !url.startsWith("jdbc:h2:zip:");
+    if (!embeddedFile || url.toUpperCase(java.util.Locale.ROOT).contains("AUTO_SERVER=")) {
+      return url;
+    }
+    return url + ";AUTO_SERVER=TRUE";
+  }
+
+  static String oneLine(String message) {
+    return message == null ? "" : message.replaceAll("\\s+", " ").trim();
+  }
+}

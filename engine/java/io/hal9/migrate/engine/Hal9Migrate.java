@@ -1,0 +1,432 @@
+package io.hal9.migrate.engine;
+
+import io.hal9.migrate.checkpoints.CheckpointStore;
+import io.hal9.migrate.checkpoints.CheckpointWriter;
+import io.hal9.migrate.checkpoints.HistoryEntry;
+import io.hal9.migrate.checkpoints.Lease;
+import io.hal9.migrate.checkpoints.LockHeldException;
+import io.hal9.migrate.checkpoints.LockHolder;
+import io.hal9.migrate.checkpoints.LockLostException;
+import io.hal9.migrate.checkpoints.StepCheckpoint;
+import io.hal9.migrate.checkpoints.StepState;
+import io.hal9.migrate.checkpoints.Databases;
+import io.hal9.migrate.engine.ProgressListener.StepInfo;
+import io.hal9.migrate.engine.plan.Plan;
+import io.hal9.migrate.engine.plan.PlanVersion;
+import io.hal9.migrate.engine.plan.StepDefinition;
+import io.hal9.migrate.engine.plan.VersionNumber;
+import io.hal9.migrate.engine.spi.Step;
+import io.hal9.migrate.engine.spi.StepType;
+import io.hal9.migrate.engine.spi.StepTypes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine, as a library: {@code Hal9Migrate.configure().dataSource(ds).plans(dir).load().migrate()}.
+ * Every command of the CLI is one method here.
+ */
+public final class Hal9Migrate implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Hal9Migrate.class);
+
+  private final Configuration config;
+  private final Plan plan;
+  private final Map<String, StepType> types;
+  private final DataSource dataSource;
+  private final boolean ownsDataSource;
+  private final CheckpointStore store;
+  private final DSLContext dsl;
+  private volatile boolean stopRequested;
+
+  Hal9Migrate(Configuration config, Plan plan, DataSource dataSource, boolean ownsDataSource) {
+    this.config = config;
+    this.plan = plan;
+    this.types = StepTypes.load(config.classLoader());
+    this.dataSource = dataSource;
+    this.ownsDataSource = ownsDataSource;
+    try {
+      this.store = CheckpointStore.on(dataSource);
+      this.dsl = Databases.dsl(dataSource, store.dialect());
+    } catch (RuntimeException e) {
+      close();
+      throw new Hal9MigrateException(ErrorCode.DB_UNREACHABLE, DataSources.oneLine(e.getMessage()), e);
+    }
+  }
+
+  public static Configuration configure() {
+    return new Configuration();
+  }
+
+  public Plan plan() {
+    return plan;
+  }
+
+  /** Asks a running command to stop at the next batch boundary, after saving its checkpoint. */
+  public void stop() {
+    stopRequested = true;
+  }
+
+  /**
+   * Applies every pending version up to the configured target, resuming an interrupted step from its cursor.
+   *
+   * @throws Hal9MigrateException LOCKED, CHECKSUM_MISMATCH, HISTORY_MISMATCH, STEP_FAILED, LOCK_LOST, STOPPED
+   */
+  public MigrateResult migrate() {
+    VersionNumber target = target();
+    store.initialize();
+    return locked("run", lease -> {
+      Drift.between(plan, store.steps()).failIfAny();
+      CheckpointWriter writer = store.writer(lease);
+      List<StepOutcome> outcomes = new ArrayList<>();
+      List<String> applied = new ArrayList<>();
+      List<HistoryEntry> history = store.history();
+      for (PlanVersion version : plan.upTo(target)) {
+        Map<String, StepCheckpoint> checkpoints = store.steps();
+        long started = System.nanoTime();
+        boolean ranSomething = false;
+        for (StepDefinition definition : version.steps()) {
+          StepCheckpoint checkpoint = checkpoints.get(definition.id());
+          if (checkpoint != null && checkpoint.state() == StepState.DONE) {
+            continue;
+          }
+          outcomes.add(runStep(definition, checkpoint, writer));
+          ranSomething = true;
+        }
+        if (ranSomething || !lastAction(history, version).equals(HistoryEntry.APPLY)) {
+          long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+          writer.inTransaction(tx -> {
+            writer.recorded(tx, entry(version, HistoryEntry.APPLY, millis));
+            return null;
+          });
+          applied.add(version.version().toString());
+          log.info("version {} ({}) applied", version.version(), version.description());
+        }
+      }
+      return new MigrateResult(lease.runId(), false, outcomes, applied);
+    });
+  }
+
+  /** What {@link #migrate()} would do, without writing anything (not even the engine's tables). */
+  public MigrateResult dryRun() {
+    VersionNumber target = target();
+    Map<String, StepCheckpoint> checkpoints = store.steps();
+    Drift.between(plan, checkpoints).failIfAny();
+    List<StepOutcome> outcomes = new ArrayList<>();
+    for (PlanVersion version : plan.upTo(target)) {
+      for (StepDefinition step : version.steps()) {
+        StepCheckpoint checkpoint = checkpoints.get(step.id());
+        if (checkpoint == null || checkpoint.state() != StepState.DONE) {
+          boolean resumes = checkpoint != null && checkpoint.state() != StepState.ROLLED_BACK && checkpoint.rows() > 0;
+          outcomes.add(new StepOutcome(step.version().toString(), step.id(), step.type(),
+              resumes ? "would resume" : "would run", resumes ? checkpoint.rows() : 0, Duration.ZERO));
+        }
+      }
+    }
+    return new MigrateResult(null, true, outcomes, List.of());
+  }
+
+  /** Checks the plan against what the database has applied. @throws Hal9MigrateException on drift */
+  public Status validate() {
+    Drift.between(plan, store.steps()).failIfAny();
+    return status();
+  }
+
+  public Status status() {
+    Map<String, StepCheckpoint> checkpoints = store.steps();
+    List<Status.VersionStatus> versions = new ArrayList<>();
+    for (PlanVersion version : plan.versions()) {
+      List<Status.StepStatus> steps = new ArrayList<>();
+      for (StepDefinition step : version.steps()) {
+        StepCheckpoint checkpoint = checkpoints.get(step.id());
+        steps.add(checkpoint == null
+            ? new Status.StepStatus(step.id(), step.type(), StepState.PENDING.label(), 0, 0, null, null)
+            : new Status.StepStatus(step.id(), step.type(), checkpoint.state().label(), checkpoint.rows(),
+                checkpoint.attempts(), checkpoint.error(), checkpoint.counters()));
+      }
+      versions.add(new Status.VersionStatus(version.version().toString(), version.description(),
+          versionState(steps), steps));
+    }
+    return new Status(versions, store.initialized() ? store.lock().holder() : Optional.empty());
+  }
+
+  public List<HistoryEntry> history() {
+    return store.history();
+  }
+
+  /**
+   * Undoes every applied version after {@code to}, newest first, each step in reverse order. Refuses before
+   * touching anything when one of those steps has no undo.
+   */
+  public RollbackResult rollback(String to) {
+    VersionNumber target = parse(to, "--to");
+    store.initialize();
+    return locked("rollback", lease -> {
+      Map<String, StepCheckpoint> checkpoints = store.steps();
+      Drift.between(plan, checkpoints).failIfAny();
+      List<PlanVersion> versions = new ArrayList<>(plan.versions().stream()
+          .filter(v -> v.version().compareTo(target) > 0).toList());
+      java.util.Collections.reverse(versions);
+      List<String> refusals = new ArrayList<>();
+      for (PlanVersion version : versions) {
+        for (StepDefinition definition : version.steps()) {
+          StepCheckpoint checkpoint = checkpoints.get(definition.id());
+          Step step = types.get(definition.type()).create(definition);
+          if (checkpoint == null || !checkpoint.applied() || step.undoable()) {
+            continue;
+          }
+          refusals.add(definition.where() + " (" + definition.type() + ", " + checkpoint.state().label() + ") has no undo");
+        }
+      }
+      if (!refusals.isEmpty()) {
+        throw new Hal9MigrateException(ErrorCode.ROLLBACK_REFUSED,
+            "cannot roll back to " + target + ": " + refusals.get(0) + (refusals.size() > 1 ? " (and " + (refusals.size() - 1) + " more)" : "")
+                + "; nothing was changed", refusals, null);
+      }
+      CheckpointWriter writer = store.writer(lease);
+      List<String> undoneVersions = new ArrayList<>();
+      List<String> undoneSteps = new ArrayList<>();
+      for (PlanVersion version : versions) {
+        long started = System.nanoTime();
+        boolean touched = false;
+        List<StepDefinition> steps = new ArrayList<>(version.steps());
+        java.util.Collections.reverse(steps);
+        for (StepDefinition definition : steps) {
+          StepCheckpoint checkpoint = checkpoints.get(definition.id());
+          if (checkpoint == null || !checkpoint.applied()) {
+            continue;
+          }
+          Step step = types.get(definition.type()).create(definition);
+          boolean effective = checkpoint.state() == StepState.DONE || !step.atomic();
+          writer.inTransaction(tx -> {
+            if (effective) {
+              undo(step, tx, definition);
+            }
+            writer.rolledBack(tx, definition.id());
+            return null;
+          });
+          undoneSteps.add(definition.id());
+          touched = true;
+          log.info("step {} of version {} rolled back", definition.id(), version.version());
+        }
+        if (touched) {
+          long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+          writer.inTransaction(tx -> {
+            writer.recorded(tx, entry(version, HistoryEntry.ROLLBACK, millis));
+            return null;
+          });
+          undoneVersions.add(version.version().toString());
+        }
+      }
+      return new RollbackResult(target.toString(), undoneVersions, undoneSteps);
+    });
+  }
+
+  /** Realigns the database's record with the plans: accepts edited steps and/or forgets removed ones. */
+  public RepairResult repair(boolean acceptChanged, boolean forgetMissing) {
+    store.initialize();
+    return locked("repair", lease -> {
+      Drift drift = Drift.between(plan, store.steps());
+      CheckpointWriter writer = store.writer(lease);
+      List<String> accepted = new ArrayList<>();
+      List<String> forgotten = new ArrayList<>();
+      List<String> remaining = new ArrayList<>();
+      writer.inTransaction(tx -> {
+        for (StepDefinition step : drift.changed()) {
+          if (acceptChanged) {
+            writer.checksumAccepted(tx, step.id(), step.checksum());
+            accepted.add(step.id());
+          } else {
+            remaining.add("step '" + step.id() + "' changed since it was applied (use --accept-changed)");
+          }
+        }
+        for (StepCheckpoint missing : drift.missing()) {
+          if (forgetMissing) {
+            writer.forgotten(tx, missing.stepId());
+            forgotten.add(missing.stepId());
+          } else {
+            remaining.add("step '" + missing.stepId() + "' is no longer in the plans (use --forget-missing)");
+          }
+        }
+        return null;
+      });
+      return new RepairResult(accepted, forgotten, remaining);
+    });
+  }
+
+  /** Releases the run lock by hand; its holder, if still alive, can commit nothing afterwards. */
+  public Optional<LockHolder> unlock() {
+    if (!store.initialized()) {
+      return Optional.empty();
+    }
+    return store.lock().forceRelease();
+  }
+
+  @Override
+  public void close() {
+    if (ownsDataSource && dataSource instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.debug("closing the pool failed", e);
+      }
+    }
+  }
+
+  private StepOutcome runStep(StepDefinition definition, StepCheckpoint checkpoint, CheckpointWriter writer) {
+    Step step = types.get(definition.type()).create(definition);
+    writer.inTransaction(tx -> {
+      writer.started(tx, definition.id(), definition.version().toString(), definition.type(), definition.checksum());
+      return null;
+    });
+    StepRun run = new StepRun(definition, checkpoint, writer, dataSource, dsl, config.progress(), () -> stopRequested);
+    StepInfo info = run.info();
+    long started = System.nanoTime();
+    config.progress().stepStarted(info, run.rows());
+    log.info("step {} ({}) of version {} {}", definition.id(), definition.type(), definition.version(),
+        run.cursor() == null ? "started" : "resumed after " + run.rows() + " rows");
+    try {
+      step.run(run);
+      if (!run.completed()) {
+        run.complete(tx -> io.hal9.migrate.engine.spi.Batch.of(run.cursor(), 0));
+      }
+    } catch (StopRequested | LockLostException e) {
+      finished(info, "stopped", run.rows(), started);
+      throw e;
+    } catch (Exception e) {
+      LockLostException lost = causeOf(e, LockLostException.class);
+      if (lost != null) {
+        throw lost;
+      }
+      String message = Secrets.redact(DataSources.oneLine(rootMessage(e)), config.password());
+      try {
+        writer.failed(definition.id(), message);
+      } catch (RuntimeException secondary) {
+        e.addSuppressed(secondary);
+      }
+      finished(info, StepState.FAILED.label(), run.rows(), started);
+      throw new Hal9MigrateException(ErrorCode.STEP_FAILED, "step '" + definition.id() + "' (" + definition.file().getFileName()
+          + ") failed: " + message + "; the checkpoint is kept, run again to resume", e);
+    }
+    Duration elapsed = finished(info, StepState.DONE.label(), run.rows(), started);
+    return new StepOutcome(info.version(), info.id(), info.type(), StepState.DONE.label(), run.rows(), elapsed);
+  }
+
+  private Duration finished(StepInfo info, String state, long rows, long startedNanos) {
+    Duration elapsed = Duration.ofNanos(System.nanoTime() - startedNanos);
+    config.progress().stepFinished(info, state, rows, elapsed);
+    log.info("step {} {}: {} rows in {} ms", info.id(), state, rows, elapsed.toMillis());
+    return elapsed;
+  }
+
+  private static void undo(Step step, DSLContext tx, StepDefinition definition) {
+    try {
+      step.undo(tx);
+    } catch (Exception e) {
+      throw new Hal9MigrateException(ErrorCode.STEP_FAILED,
+          "undo of step '" + definition.id() + "' failed: " + DataSources.oneLine(rootMessage(e)) + "; nothing of it was committed", e);
+    }
+  }
+
+  /** Runs {@code work} holding the run lock, and maps lock trouble and stops to their error codes. */
+  private <T> T locked(String command, java.util.function.Function<Lease, T> work) {
+    Lease lease;
+    try {
+      lease = store.lock().acquire(command, config.lease(), config.lockWait());
+    } catch (LockHeldException e) {
+      LockHolder holder = e.holder();
+      throw new Hal9MigrateException(ErrorCode.LOCKED, "database is locked by a live run on " + holder.host()
+          + " (pid " + holder.pid() + ") since " + holder.since() + "; wait with --wait-lock SECONDS, or 'unlock' if that run is gone",
+          List.of("host=" + holder.host(), "pid=" + holder.pid(), "since=" + holder.since(), "epoch=" + holder.epoch()), e);
+    }
+    String outcome = "failed";
+    try {
+      T result = work.apply(lease);
+      outcome = "done";
+      return result;
+    } catch (StopRequested e) {
+      outcome = "stopped";
+      throw new Hal9MigrateException(ErrorCode.STOPPED, "stopped at a batch boundary; the checkpoint is saved, run again to resume", e);
+    } catch (LockLostException e) {
+      outcome = "lock_lost";
+      throw new Hal9MigrateException(ErrorCode.LOCK_LOST, e.getMessage(), e);
+    } catch (RuntimeException e) {
+      LockLostException lost = causeOf(e, LockLostException.class);
+      if (lost != null) {
+        outcome = "lock_lost";
+        throw new Hal9MigrateException(ErrorCode.LOCK_LOST, lost.getMessage(), e);
+      }
+      throw e;
+    } finally {
+      lease.close(outcome);
+    }
+  }
+
+  private HistoryEntry entry(PlanVersion version, String action, long millis) {
+    String checksum = Integer.toHexString(version.steps().stream().map(StepDefinition::checksum).toList().hashCode());
+    return new HistoryEntry(0, version.version().toString(), version.description(), version.script(), action, checksum,
+        null, null, null, millis);
+  }
+
+  private static String lastAction(List<HistoryEntry> history, PlanVersion version) {
+    String action = "";
+    for (HistoryEntry entry : history) {
+      if (entry.version().equals(version.version().toString())) {
+        action = entry.action();
+      }
+    }
+    return action;
+  }
+
+  static String versionState(List<Status.StepStatus> steps) {
+    Supplier<java.util.stream.Stream<String>> states = () -> steps.stream().map(Status.StepStatus::state);
+    if (states.get().allMatch("done"::equals)) {
+      return "done";
+    }
+    if (states.get().anyMatch("failed"::equals)) {
+      return "failed";
+    }
+    if (states.get().anyMatch(s -> s.equals("running") || s.equals("done"))) {
+      return "running";
+    }
+    if (states.get().allMatch("rolled_back"::equals)) {
+      return "rolled_back";
+    }
+    return "pending";
+  }
+
+  private VersionNumber target() {
+    return config.target() == null ? null : parse(config.target(), "--target");
+  }
+
+  private static VersionNumber parse(String version, String option) {
+    if (!VersionNumber.isValid(version)) {
+      throw new Hal9MigrateException(ErrorCode.USAGE, option + " " + version + ": not a version (expected e.g. 2 or 1.1)");
+    }
+    return VersionNumber.parse(version);
+  }
+
+  private static <X extends Throwable> X causeOf(Throwable e, Class<X> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage();
+    return message == null ? root.getClass().getSimpleName() : message;
+  }
+}

@@ -1,0 +1,127 @@
+package io.hal9.migrate.engine;
+
+import io.hal9.migrate.checkpoints.CheckpointWriter;
+import io.hal9.migrate.checkpoints.StepCheckpoint;
+import io.hal9.migrate.checkpoints.StepState;
+import io.hal9.migrate.engine.ProgressListener.StepInfo;
+import io.hal9.migrate.engine.plan.StepDefinition;
+import io.hal9.migrate.engine.spi.Batch;
+import io.hal9.migrate.engine.spi.StepContext;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+
+/** One step being run: its checkpoint as committed so far, and the one way to commit more. */
+final class StepRun implements StepContext {
+  private final StepDefinition definition;
+  private final StepInfo info;
+  private final CheckpointWriter writer;
+  private final DataSource dataSource;
+  private final DSLContext dsl;
+  private final ProgressListener progress;
+  private final BooleanSupplier stopRequested;
+  private String cursor;
+  private long rows;
+  private String counters;
+  private long total = -1;
+  private boolean completed;
+
+  StepRun(StepDefinition definition, StepCheckpoint checkpoint, CheckpointWriter writer, DataSource dataSource,
+      DSLContext dsl, ProgressListener progress, BooleanSupplier stopRequested) {
+    this.definition = definition;
+    this.info = new StepInfo(definition.version().toString(), definition.id(), definition.type());
+    this.writer = writer;
+    this.dataSource = dataSource;
+    this.dsl = dsl;
+    this.progress = progress;
+    this.stopRequested = stopRequested;
+    boolean resumes = checkpoint != null && checkpoint.state() != StepState.ROLLED_BACK;
+    this.cursor = resumes ? checkpoint.cursor() : null;
+    this.rows = resumes ? checkpoint.rows() : 0;
+    this.counters = resumes ? checkpoint.counters() : null;
+  }
+
+  StepInfo info() {
+    return info;
+  }
+
+  boolean completed() {
+    return completed;
+  }
+
+  @Override
+  public StepDefinition definition() {
+    return definition;
+  }
+
+  @Override
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  @Override
+  public SQLDialect dialect() {
+    return dsl.dialect();
+  }
+
+  @Override
+  public DSLContext dsl() {
+    return dsl;
+  }
+
+  @Override
+  public String cursor() {
+    return cursor;
+  }
+
+  @Override
+  public long rows() {
+    return rows;
+  }
+
+  @Override
+  public String counters() {
+    return counters;
+  }
+
+  @Override
+  public void expect(long totalRows) {
+    this.total = totalRows;
+  }
+
+  @Override
+  public Batch commit(Function<DSLContext, Batch> work) {
+    Batch batch = write(work, false);
+    if (stopRequested.getAsBoolean()) {
+      throw new StopRequested();
+    }
+    return batch;
+  }
+
+  @Override
+  public Batch complete(Function<DSLContext, Batch> work) {
+    return write(work, true);
+  }
+
+  private Batch write(Function<DSLContext, Batch> work, boolean done) {
+    if (completed) {
+      throw new IllegalStateException("step '" + definition.id() + "' is already complete");
+    }
+    Batch batch = writer.inTransaction(tx -> {
+      Batch b = work.apply(tx);
+      writer.progressed(tx, definition.id(), b.cursor(), rows + b.rows(), b.counters() != null ? b.counters() : counters);
+      if (done) {
+        writer.finished(tx, definition.id(), StepState.DONE);
+      }
+      return b;
+    });
+    cursor = batch.cursor();
+    rows += batch.rows();
+    counters = batch.counters() != null ? batch.counters() : counters;
+    completed = done;
+    progress.batchCommitted(info, rows, total);
+    return batch;
+  }
+}

@@ -1,0 +1,108 @@
+package io.hal9.migrate.engine.plan;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A YAML document read by Jackson's streaming parser into a tree, remembering the line of every key and
+ * value (by JSON pointer), so that every plan problem can name its line. Duplicate keys are problems too.
+ */
+final class LocatedYaml {
+  private static final YAMLFactory YAML = new YAMLFactory();
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  final JsonNode root;
+  private final Map<String, Integer> lines;
+
+  private LocatedYaml(JsonNode root, Map<String, Integer> lines) {
+    this.root = root;
+    this.lines = lines;
+  }
+
+  /** The line of the node at {@code pointer}, or of its nearest located parent. */
+  int line(String pointer) {
+    String p = pointer;
+    while (true) {
+      Integer line = lines.get(p);
+      if (line != null || p.isEmpty()) {
+        return line == null ? 1 : line;
+      }
+      p = p.substring(0, p.lastIndexOf('/'));
+    }
+  }
+
+  /** Reads {@code file}; syntax errors and duplicate keys land in {@code problems}, and then root is null. */
+  static LocatedYaml read(Path file, List<PlanProblem> problems) {
+    Map<String, Integer> lines = new HashMap<>();
+    int before = problems.size();
+    try (JsonParser parser = YAML.createParser(Files.readString(file))) {
+      JsonNode root = parser.nextToken() == null ? NODES.nullNode() : node(parser, "", lines, file, problems);
+      return new LocatedYaml(problems.size() > before ? null : root, lines);
+    } catch (JsonProcessingException e) {
+      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+      problems.add(new PlanProblem(file, line, "invalid YAML: " + oneLine(e.getOriginalMessage())));
+    } catch (IOException e) {
+      problems.add(new PlanProblem(file, 0, "cannot read: " + e.getMessage()));
+    }
+    return new LocatedYaml(null, lines);
+  }
+
+  private static JsonNode node(JsonParser p, String pointer, Map<String, Integer> lines, Path file,
+      List<PlanProblem> problems) throws IOException {
+    lines.putIfAbsent(pointer, p.currentTokenLocation().getLineNr());
+    JsonToken token = p.currentToken();
+    switch (token) {
+      case START_OBJECT: {
+        ObjectNode object = NODES.objectNode();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String key = p.currentName();
+          String child = pointer + "/" + key.replace("~", "~0").replace("/", "~1");
+          int line = p.currentTokenLocation().getLineNr();
+          if (object.has(key)) {
+            problems.add(new PlanProblem(file, line, "duplicate key '" + key + "'"));
+          }
+          lines.put(child, line);
+          p.nextToken();
+          object.set(key, node(p, child, lines, file, problems));
+        }
+        return object;
+      }
+      case START_ARRAY: {
+        ArrayNode array = NODES.arrayNode();
+        while (p.nextToken() != JsonToken.END_ARRAY) {
+          array.add(node(p, pointer + "/" + array.size(), lines, file, problems));
+        }
+        return array;
+      }
+      case VALUE_STRING:
+        return NODES.textNode(p.getText());
+      case VALUE_NUMBER_INT:
+        return NODES.numberNode(p.getBigIntegerValue());
+      case VALUE_NUMBER_FLOAT:
+        return NODES.numberNode(p.getDecimalValue());
+      case VALUE_TRUE:
+      case VALUE_FALSE:
+        return NODES.booleanNode(p.getBooleanValue());
+      case VALUE_NULL:
+        return NODES.nullNode();
+      default:
+        throw new IllegalStateException("unexpected YAML token " + token);
+    }
+  }
+
+  static String oneLine(String message) {
+    return message == null ? "" : message.replaceAll("\\s+", " ").trim();
+  }
+}

@@ -1,0 +1,152 @@
+package io.hal9.migrate.engine.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hal9.migrate.engine.spi.Param;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.jooq.SQLDialect;
+
+/** One step of a plan file as written, with its defaults applied and the line of every key. */
+public final class StepDefinition {
+  private final String id;
+  private final String type;
+  private final VersionNumber version;
+  private final Path file;
+  private final Path planDirectory;
+  private final ObjectNode node;
+  private final Map<String, Integer> keyLines;
+  private final int line;
+  private final Map<String, Param> params;
+  private String checksum;
+
+  StepDefinition(String id, String type, VersionNumber version, Path file, Path planDirectory, ObjectNode node,
+      int line, Map<String, Integer> keyLines, List<Param> params) {
+    this.id = id;
+    this.type = type;
+    this.version = version;
+    this.file = file;
+    this.planDirectory = planDirectory;
+    this.node = node;
+    this.line = line;
+    this.keyLines = keyLines;
+    this.params = new java.util.LinkedHashMap<>();
+    params.forEach(p -> this.params.put(p.name(), p));
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public String type() {
+    return type;
+  }
+
+  public VersionNumber version() {
+    return version;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** The plan directory: relative paths in a step (files, folders) resolve against it. */
+  public Path planDirectory() {
+    return planDirectory;
+  }
+
+  /** The line of {@code key} in the plan file, or of the step when the key is absent. */
+  public int line(String key) {
+    return keyLines.getOrDefault(key, line);
+  }
+
+  public int line() {
+    return line;
+  }
+
+  /** The step as written (all keys, id and type included). */
+  public ObjectNode node() {
+    return node;
+  }
+
+  public String checksum() {
+    return checksum;
+  }
+
+  void checksum(String checksum) {
+    this.checksum = checksum;
+  }
+
+  public boolean has(String key) {
+    return node.hasNonNull(key);
+  }
+
+  /** The value of {@code key}, or its declared default. */
+  public JsonNode value(String key) {
+    JsonNode value = node.get(key);
+    if (value != null && !value.isNull()) {
+      return value;
+    }
+    Param param = params.get(key);
+    if (param == null || param.defaultValue() == null) {
+      return null;
+    }
+    return PlanLoader.JSON.valueToTree(param.defaultValue());
+  }
+
+  public String string(String key) {
+    JsonNode value = value(key);
+    return value == null ? null : value.asText();
+  }
+
+  public long longValue(String key) {
+    JsonNode value = value(key);
+    if (value == null) {
+      throw new IllegalStateException("step '" + id + "' has no '" + key + "'");
+    }
+    return value.asLong();
+  }
+
+  public int intValue(String key) {
+    return Math.toIntExact(longValue(key));
+  }
+
+  public boolean bool(String key) {
+    JsonNode value = value(key);
+    return value != null && value.asBoolean();
+  }
+
+  /** A string or a list of strings, as a list. */
+  public List<String> strings(String key) {
+    JsonNode value = value(key);
+    if (value == null) {
+      return List.of();
+    }
+    if (value.isArray()) {
+      List<String> items = new java.util.ArrayList<>();
+      value.forEach(item -> items.add(item.asText()));
+      return items;
+    }
+    return List.of(value.asText());
+  }
+
+  /** SQL written for every database, or per database ({@code h2}, {@code postgresql}, {@code default}). */
+  public String sql(String key, SQLDialect dialect) {
+    JsonNode value = value(key);
+    if (value == null) {
+      return null;
+    }
+    if (value.isTextual()) {
+      return value.asText();
+    }
+    JsonNode specific = value.get(dialect == SQLDialect.POSTGRES ? "postgresql" : "h2");
+    JsonNode chosen = specific != null ? specific : value.get("default");
+    return chosen == null ? null : chosen.asText();
+  }
+
+  /** Where the step is, for messages: {@code V2__seed.yaml:7 step 'seed'}. */
+  public String where() {
+    return file.getFileName() + ":" + line + " step '" + id + "'";
+  }
+}

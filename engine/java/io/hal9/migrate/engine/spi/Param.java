@@ -1,0 +1,88 @@
+package io.hal9.migrate.engine.spi;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Set;
+
+/**
+ * A key a step type accepts. Tuning parameters (batch sizes and the like) stay out of the step's checksum, so
+ * an interrupted step may resume with new ones.
+ */
+public record Param(String name, Kind kind, boolean required, boolean tuning, Object defaultValue) {
+
+  public static final Set<String> DIALECTS = Set.of("h2", "postgresql", "default");
+
+  /** What a value must look like. */
+  public enum Kind {
+    STRING("a string"),
+    INTEGER("an integer"),
+    POSITIVE_INTEGER("a positive integer"),
+    BOOLEAN("true or false"),
+    STRINGS("a string or a list of strings"),
+    SQL("SQL text, or a map of h2/postgresql/default to SQL text"),
+    LIST("a list"),
+    MAP("a map");
+
+    private final String description;
+
+    Kind(String description) {
+      this.description = description;
+    }
+
+    public String description() {
+      return description;
+    }
+
+    /** Whether {@code value} fits this kind. */
+    public boolean accepts(JsonNode value) {
+      switch (this) {
+        case STRING:
+          return value.isTextual();
+        case INTEGER:
+          return value.isIntegralNumber() && value.canConvertToLong();
+        case POSITIVE_INTEGER:
+          return value.isIntegralNumber() && value.canConvertToLong() && value.asLong() > 0;
+        case BOOLEAN:
+          return value.isBoolean();
+        case STRINGS:
+          if (value.isArray()) {
+            for (JsonNode item : value) {
+              if (!item.isTextual()) {
+                return false;
+              }
+            }
+            return value.size() > 0;
+          }
+          return value.isTextual();
+        case SQL:
+          if (value.isObject()) {
+            for (var entries = value.fields(); entries.hasNext(); ) {
+              var entry = entries.next();
+              if (!DIALECTS.contains(entry.getKey()) || !entry.getValue().isTextual()) {
+                return false;
+              }
+            }
+            return value.size() > 0;
+          }
+          return value.isTextual();
+        case LIST:
+          return value.isArray();
+        case MAP:
+          return value.isObject();
+        default:
+          throw new IllegalStateException(name());
+      }
+    }
+  }
+
+  public static Param required(String name, Kind kind) {
+    return new Param(name, kind, true, false, null);
+  }
+
+  public static Param optional(String name, Kind kind, Object defaultValue) {
+    return new Param(name, kind, false, false, defaultValue);
+  }
+
+  public static Param tuning(String name, Kind kind, Object defaultValue) {
+    return new Param(name, kind, false, true, defaultValue);
+  }
+}

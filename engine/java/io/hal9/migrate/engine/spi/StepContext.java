@@ -1,0 +1,41 @@
+package io.hal9.migrate.engine.spi;
+
+import io.hal9.migrate.engine.plan.StepDefinition;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+
+/** What a running step may use: its definition, the target database, its checkpoint, and the commit. */
+public interface StepContext {
+
+  StepDefinition definition();
+
+  DataSource dataSource();
+
+  SQLDialect dialect();
+
+  /** jOOQ on the target database, with the engine's settings. */
+  DSLContext dsl();
+
+  /** The cursor of the last committed batch, or null when the step starts from scratch. */
+  String cursor();
+
+  /** Rows handled by committed batches so far. */
+  long rows();
+
+  /** The step's counters as last committed (a JSON object), or null. */
+  String counters();
+
+  /** Announces the total units of work, for progress and ETA. */
+  void expect(long totalRows);
+
+  /**
+   * Runs {@code work} and records its batch in one transaction fenced by the run lock. After the commit,
+   * a pending stop request ends the step here (the checkpoint is saved; the next run resumes).
+   */
+  Batch commit(Function<DSLContext, Batch> work);
+
+  /** Like {@link #commit}, and marks the step done in the same transaction. */
+  Batch complete(Function<DSLContext, Batch> work);
+}

@@ -1,0 +1,97 @@
+package io.hal9.migrate.tools.cli;
+
+import io.hal9.migrate.engine.ErrorCode;
+import io.hal9.migrate.engine.Hal9Migrate;
+import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.ProgressListener;
+import io.hal9.migrate.engine.Secrets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import sun.misc.Signal;
+
+/** A command that opens the engine on the configured database and plans, and maps failures to exit codes. */
+abstract class EngineCommand implements Callable<Integer> {
+  @Mixin GlobalOptions own;
+  @ParentCommand Main parent;
+  @Spec CommandSpec spec;
+
+  GlobalOptions options;
+  Output out;
+
+  /** Does the work; returns the fields of the JSON document. */
+  abstract Map<String, Object> execute(Hal9Migrate hal9) throws Exception;
+
+  /** Commands that write in batches stop at a boundary on SIGINT/SIGTERM instead of dying. */
+  boolean interruptible() {
+    return false;
+  }
+
+  ProgressListener progress() {
+    return ProgressListener.NONE;
+  }
+
+  Duration lease() {
+    return Duration.ofSeconds(30);
+  }
+
+  Duration lockWait() {
+    return Duration.ZERO;
+  }
+
+  String target() {
+    return null;
+  }
+
+  @Override
+  public Integer call() {
+    options = own.over(parent.global, System.getenv());
+    out = new Output(options.json, System.out, System.err);
+    String command = spec.name();
+    AtomicInteger signal = new AtomicInteger();
+    try (Hal9Migrate hal9 = Hal9Migrate.configure()
+        .url(options.url, options.user, options.password)
+        .plans(options.plans)
+        .target(target())
+        .progress(progress())
+        .lease(lease())
+        .lockWait(lockWait())
+        .load()) {
+      if (interruptible()) {
+        onStopSignal(hal9, signal);
+      }
+      out.success(command, execute(hal9));
+      return 0;
+    } catch (Hal9MigrateException e) {
+      int exit = e.code() == ErrorCode.STOPPED ? 128 + (signal.get() == 0 ? 2 : signal.get()) : e.code().exitCode();
+      return out.failure(command, redacted(e), exit);
+    } catch (Exception e) {
+      String message = e.getClass().getSimpleName() + ": " + e.getMessage();
+      return out.failure(command, redacted(new Hal9MigrateException(ErrorCode.INTERNAL, message, e)), ErrorCode.INTERNAL.exitCode());
+    }
+  }
+
+  private Hal9MigrateException redacted(Hal9MigrateException e) {
+    String message = Secrets.redact(e.getMessage(), options.password);
+    return new Hal9MigrateException(e.code(), message,
+        e.details().stream().map(d -> Secrets.redact(d, options.password)).toList(), e);
+  }
+
+  /** First signal: stop at the next batch boundary. A second one: leave at once (the last checkpoint holds). */
+  private static void onStopSignal(Hal9Migrate hal9, AtomicInteger received) {
+    for (String name : new String[] {"INT", "TERM"}) {
+      Signal.handle(new Signal(name), signal -> {
+        if (!received.compareAndSet(0, signal.getNumber())) {
+          Runtime.getRuntime().halt(128 + signal.getNumber());
+        }
+        System.err.println("hal9-migrate: SIG" + signal.getName() + " received: stopping at the next batch boundary");
+        hal9.stop();
+      });
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.hal9.migrate.tools.cli;
+
+import io.hal9.migrate.engine.ErrorCode;
+import io.hal9.migrate.engine.Hal9MigrateException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code hal9-migrate [options] COMMAND}: a thin layer over {@link io.hal9.migrate.engine.Hal9Migrate}. */
+@Command(
+    name = "hal9-migrate",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Checkpointed, resumable migrations for HAL9 deployments.",
+    subcommands = {
+      RunCommand.class,
+      StatusCommand.class,
+      HistoryCommand.class,
+      ValidateCommand.class,
+      RollbackCommand.class,
+      RepairCommand.class,
+      UnlockCommand.class,
+      CommandLine.HelpCommand.class
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:ok",
+      "1:a step failed (checkpoint kept, rerun resumes)",
+      "2:bad input (usage, plan, URL, cannot connect)",
+      "3:lock held by a live run, or lost to another runner",
+      "4:an applied step changed, or history disagrees with the plans",
+      "5:a health check failed",
+      "130/143:stopped by SIGINT/SIGTERM (checkpoint saved)"
+    })
+public final class Main implements Runnable {
+  @Mixin GlobalOptions global;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "missing command (try 'hal9-migrate help')");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  static int execute(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setParameterExceptionHandler((e, arguments) -> usageError(e, arguments));
+    return cli.execute(args);
+  }
+
+  /** Usage mistakes are exit 2 with one line; with --json anywhere on the line, a JSON document. */
+  private static int usageError(CommandLine.ParameterException e, String[] arguments) {
+    boolean json = java.util.Arrays.asList(arguments).contains("--json");
+    String command = e.getCommandLine().getCommandName();
+    Hal9MigrateException error = new Hal9MigrateException(ErrorCode.USAGE, e.getMessage());
+    return new Output(json, System.out, System.err).failure(command, error, ErrorCode.USAGE.exitCode());
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"hal9-migrate " + (version == null ? "dev" : version)};
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.hal9.migrate.tools.cli;
+
+import io.hal9.migrate.engine.Hal9Migrate;
+import io.hal9.migrate.engine.MigrateResult;
+import io.hal9.migrate.engine.ProgressListener;
+import io.hal9.migrate.engine.StepOutcome;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "run", description = "Apply pending versions; an interrupted step resumes from its checkpoint.")
+final class RunCommand extends EngineCommand {
+  @Option(names = "--target", paramLabel = "VERSION", description = "Stop after this version.")
+  String target;
+
+  @Option(names = "--dry-run", description = "Show what would run; write nothing.")
+  boolean dryRun;
+
+  @Option(names = "--wait-lock", paramLabel = "SECONDS", description = "Wait this long for another run's lock (default 0: exit 3 at once).")
+  long waitLock;
+
+  @Option(names = "--lease", paramLabel = "SECONDS", description = "Lock lease without heartbeat before others may take over (default 30).")
+  long lease = 30;
+
+  @Option(names = "--progress-interval", paramLabel = "SECONDS", description = "Seconds between progress log lines off a terminal (default 10).")
+  long progressInterval = 10;
+
+  @Override
+  boolean interruptible() {
+    return true;
+  }
+
+  @Override
+  String target() {
+    return target;
+  }
+
+  @Override
+  Duration lease() {
+    return Duration.ofSeconds(lease);
+  }
+
+  @Override
+  Duration lockWait() {
+    return Duration.ofSeconds(waitLock);
+  }
+
+  @Override
+  ProgressListener progress() {
+    return new ProgressDisplay(System.console() != null && !options.json, Duration.ofSeconds(progressInterval));
+  }
+
+  @Override
+  Map<String, Object> execute(Hal9Migrate hal9) {
+    MigrateResult result = dryRun ? hal9.dryRun() : hal9.migrate();
+    long rows = 0;
+    for (StepOutcome step : result.steps()) {
+      rows += step.rows();
+      out.line(String.format("  V%-6s %-24s %-12s %-13s %,d rows", step.version(), step.id(), step.type(), step.state(), step.rows()));
+    }
+    if (result.dryRun()) {
+      out.line(result.steps().isEmpty() ? "Dry run: nothing to do, the database is up to date."
+          : "Dry run: " + result.steps().size() + " step(s) would run; nothing was written.");
+    } else if (result.steps().isEmpty() && result.versionsApplied().isEmpty()) {
+      out.line("Up to date: nothing to run.");
+    } else {
+      out.line(String.format("Applied version(s) %s: %d step(s), %,d rows.", String.join(", ", result.versionsApplied()),
+          result.steps().size(), rows));
+    }
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("dryRun", result.dryRun());
+    fields.put("runId", result.runId());
+    fields.put("versionsApplied", result.versionsApplied());
+    fields.put("steps", result.steps().stream().map(s -> {
+      Map<String, Object> step = new LinkedHashMap<>();
+      step.put("version", s.version());
+      step.put("id", s.id());
+      step.put("type", s.type());
+      step.put("state", s.state());
+      step.put("rows", s.rows());
+      step.put("millis", s.elapsed().toMillis());
+      return step;
+    }).toList());
+    return fields;
+  }
+}

@@ -1,0 +1,66 @@
+package io.hal9.migrate.tools.cli;
+
+import io.hal9.migrate.checkpoints.LockHolder;
+import io.hal9.migrate.engine.Hal9Migrate;
+import io.hal9.migrate.engine.Status;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+@Command(name = "status", description = "Show every version and step with its state and rows, and who holds the lock.")
+final class StatusCommand extends EngineCommand {
+
+  @Override
+  Map<String, Object> execute(Hal9Migrate hal9) {
+    Status status = hal9.status();
+    print(status);
+    return document(status);
+  }
+
+  void print(Status status) {
+    for (Status.VersionStatus version : status.versions()) {
+      out.line(String.format("V%-6s %-12s %s", version.version(), version.state(), version.description()));
+      for (Status.StepStatus step : version.steps()) {
+        out.line(String.format("        %-24s %-12s %-12s %,d rows%s", step.id(), step.type(), step.state(), step.rows(),
+            step.error() == null ? "" : "  error: " + step.error()));
+      }
+    }
+    out.line(status.lock().map(h -> "Lock: held by " + h.describe()).orElse("Lock: free"));
+  }
+
+  static Map<String, Object> document(Status status) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("versions", status.versions().stream().map(version -> {
+      Map<String, Object> v = new LinkedHashMap<>();
+      v.put("version", version.version());
+      v.put("description", version.description());
+      v.put("state", version.state());
+      v.put("steps", version.steps().stream().map(StatusCommand::step).toList());
+      return v;
+    }).toList());
+    fields.put("lock", status.lock().map(StatusCommand::lock).orElse(null));
+    return fields;
+  }
+
+  private static Map<String, Object> step(Status.StepStatus step) {
+    Map<String, Object> s = new LinkedHashMap<>();
+    s.put("id", step.id());
+    s.put("type", step.type());
+    s.put("state", step.state());
+    s.put("rows", step.rows());
+    s.put("attempts", step.attempts());
+    s.put("error", step.error());
+    return s;
+  }
+
+  private static Map<String, Object> lock(LockHolder holder) {
+    Map<String, Object> lock = new LinkedHashMap<>();
+    lock.put("host", holder.host());
+    lock.put("pid", holder.pid());
+    lock.put("since", holder.since());
+    lock.put("leaseUntil", holder.leaseUntil());
+    lock.put("epoch", holder.epoch());
+    return lock;
+  }
+
+}
