@@ -50,8 +50,8 @@ abstract class EngineCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    options = own.over(parent.global, System.getenv());
-    out = new Output(options.json, System.out, System.err);
+    options = own.over(parent.global, parent.env);
+    out = new Output(options.json, parent.out, parent.err);
     String command = spec.name();
     AtomicInteger signal = new AtomicInteger();
     try (Hal9Migrate hal9 = Hal9Migrate.configure()
@@ -62,8 +62,8 @@ abstract class EngineCommand implements Callable<Integer> {
         .lease(lease())
         .lockWait(lockWait())
         .load()) {
-      if (interruptible()) {
-        onStopSignal(hal9, signal);
+      if (interruptible() && parent.handleSignals) {
+        onStopSignal(hal9, signal, parent.err);
       }
       out.success(command, execute(hal9));
       return 0;
@@ -83,13 +83,13 @@ abstract class EngineCommand implements Callable<Integer> {
   }
 
   /** First signal: stop at the next batch boundary. A second one: leave at once (the last checkpoint holds). */
-  private static void onStopSignal(Hal9Migrate hal9, AtomicInteger received) {
+  private static void onStopSignal(Hal9Migrate hal9, AtomicInteger received, java.io.PrintStream err) {
     for (String name : new String[] {"INT", "TERM"}) {
       Signal.handle(new Signal(name), signal -> {
         if (!received.compareAndSet(0, signal.getNumber())) {
           Runtime.getRuntime().halt(128 + signal.getNumber());
         }
-        System.err.println("hal9-migrate: SIG" + signal.getName() + " received: stopping at the next batch boundary");
+        err.println("hal9-migrate: SIG" + signal.getName() + " received: stopping at the next batch boundary");
         hal9.stop();
       });
     }

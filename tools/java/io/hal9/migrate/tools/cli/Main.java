@@ -2,6 +2,10 @@ package io.hal9.migrate.tools.cli;
 
 import io.hal9.migrate.engine.ErrorCode;
 import io.hal9.migrate.engine.Hal9MigrateException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,27 +39,47 @@ import picocli.CommandLine.Mixin;
 public final class Main implements Runnable {
   @Mixin GlobalOptions global;
 
+  final Map<String, String> env;
+  final PrintStream out;
+  final PrintStream err;
+  final boolean handleSignals;
+
+  private Main(Map<String, String> env, PrintStream out, PrintStream err, boolean handleSignals) {
+    this.env = env;
+    this.out = out;
+    this.err = err;
+    this.handleSignals = handleSignals;
+  }
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(new CommandLine(this), "missing command (try 'hal9-migrate help')");
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args));
+    System.exit(execute(args, System.getenv(), System.out, System.err, true));
   }
 
-  static int execute(String... args) {
-    CommandLine cli = new CommandLine(new Main());
-    cli.setParameterExceptionHandler((e, arguments) -> usageError(e, arguments));
+  /**
+   * Runs one command line and returns its exit code.
+   *
+   * @param handleSignals whether SIGINT/SIGTERM stop a run at a batch boundary (the process's own choice)
+   */
+  public static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err, boolean handleSignals) {
+    Main main = new Main(env, out, err, handleSignals);
+    CommandLine cli = new CommandLine(main);
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    cli.setParameterExceptionHandler((e, arguments) -> main.usageError(e, arguments));
     return cli.execute(args);
   }
 
   /** Usage mistakes are exit 2 with one line; with --json anywhere on the line, a JSON document. */
-  private static int usageError(CommandLine.ParameterException e, String[] arguments) {
-    boolean json = java.util.Arrays.asList(arguments).contains("--json");
+  private int usageError(CommandLine.ParameterException e, String[] arguments) {
+    boolean json = Arrays.asList(arguments).contains("--json");
     String command = e.getCommandLine().getCommandName();
     Hal9MigrateException error = new Hal9MigrateException(ErrorCode.USAGE, e.getMessage());
-    return new Output(json, System.out, System.err).failure(command, error, ErrorCode.USAGE.exitCode());
+    return new Output(json, out, err).failure(command, error, ErrorCode.USAGE.exitCode());
   }
 
   static final class Version implements CommandLine.IVersionProvider {

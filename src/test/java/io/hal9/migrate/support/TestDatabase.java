@@ -1,0 +1,173 @@
+package io.hal9.migrate.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * A fresh, empty database for one test: an H2 file in a temporary folder, or a new database on the test
+ * PostgreSQL server (dropped again on close). Tests assert on it with plain JDBC.
+ */
+public abstract class TestDatabase implements AutoCloseable {
+
+  /** "h2" or "postgresql". */
+  public abstract String name();
+
+  /** The URL the CLI and the library are given. */
+  public abstract String url();
+
+  /** A URL for the test's own connections, which must coexist with CLI child processes. */
+  protected abstract String testUrl();
+
+  public Connection connect() throws SQLException {
+    return DriverManager.getConnection(testUrl());
+  }
+
+  public boolean isPostgres() {
+    return name().equals("postgresql");
+  }
+
+  public void execute(String sql) throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+
+  /** The first column of the first row, as a long (0 when there is no row). */
+  public long queryLong(String sql) throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
+      return rows.next() ? rows.getLong(1) : 0;
+    }
+  }
+
+  public String queryString(String sql) throws SQLException {
+    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
+      return rows.next() ? rows.getString(1) : null;
+    }
+  }
+
+  /** Every row of a query, each row's columns joined by '|'. */
+  public List<String> queryRows(String sql) throws SQLException {
+    List<String> result = new ArrayList<>();
+    try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
+      int columns = rows.getMetaData().getColumnCount();
+      while (rows.next()) {
+        StringBuilder row = new StringBuilder();
+        for (int i = 1; i <= columns; i++) {
+          row.append(i > 1 ? "|" : "").append(rows.getString(i));
+        }
+        result.add(row.toString());
+      }
+    }
+    return result;
+  }
+
+  /** The tables of the default schema, lower-cased and sorted. */
+  public List<String> tables() throws SQLException {
+    String schema = isPostgres() ? "public" : "PUBLIC";
+    List<String> tables = new ArrayList<>();
+    for (String row : queryRows("SELECT table_name FROM information_schema.tables WHERE table_schema = '" + schema + "'")) {
+      tables.add(row.toLowerCase(Locale.ROOT));
+    }
+    tables.sort(null);
+    return tables;
+  }
+
+  /** True when an index of that name exists. */
+  public boolean hasIndex(String name) throws SQLException {
+    String sql = isPostgres()
+        ? "SELECT count(*) FROM pg_indexes WHERE indexname = '" + name.toLowerCase(Locale.ROOT) + "'"
+        : "SELECT count(*) FROM information_schema.indexes WHERE index_name = '" + name.toUpperCase(Locale.ROOT) + "'";
+    return queryLong(sql) > 0;
+  }
+
+  @Override
+  public String toString() {
+    return name();
+  }
+
+  public static TestDatabase h2() {
+    return new H2();
+  }
+
+  public static TestDatabase postgres() {
+    return PostgresServer.newDatabase();
+  }
+
+  static final class H2 extends TestDatabase {
+    private final Path folder;
+
+    H2() {
+      try {
+        folder = Files.createTempDirectory("hal9-h2-");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public String name() {
+      return "h2";
+    }
+
+    @Override
+    public String url() {
+      return "jdbc:h2:file:" + folder.resolve("hal9");
+    }
+
+    @Override
+    protected String testUrl() {
+      return url() + ";AUTO_SERVER=TRUE";
+    }
+
+    @Override
+    public void close() {
+      Files2.deleteTree(folder);
+    }
+  }
+
+  static final class Postgres extends TestDatabase {
+    private final String adminUrl;
+    private final String url;
+    private final String database;
+
+    Postgres(String adminUrl) throws SQLException {
+      this.adminUrl = adminUrl;
+      this.database = "hal9_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+      try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
+        s.execute("CREATE DATABASE " + database);
+      }
+      this.url = adminUrl.replaceFirst("(jdbc:postgresql://[^/]+/)[^?]*", "$1" + database);
+    }
+
+    @Override
+    public String name() {
+      return "postgresql";
+    }
+
+    @Override
+    public String url() {
+      return url;
+    }
+
+    @Override
+    protected String testUrl() {
+      return url;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
+        s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+      }
+    }
+  }
+}
