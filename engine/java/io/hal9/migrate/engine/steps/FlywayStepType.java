@@ -19,7 +19,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import java.util.Arrays;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -80,15 +82,20 @@ public final class FlywayStepType implements StepType {
     String[] locations = step.strings("locations").stream()
         .map(location -> "filesystem:" + step.planDirectory().resolve(location).toAbsolutePath())
         .toArray(String[]::new);
-    MigrateResult result = Flyway.configure()
+    Flyway flyway = Flyway.configure()
         .dataSource(context.dataSource())
         .locations(locations)
         .failOnMissingLocations(true) // a wrong path must fail, not just log a warning
         .table(table(step))
         .baselineOnMigrate(true) // the schema already holds the engine's tables
         .baselineVersion("0")
-        .load()
-        .migrate();
+        .load();
+    // Where DDL is not transactional (H2), Flyway records a failed migration and refuses to go on; the rerun of
+    // this step is the retry, so clear that record. Edited migrations are caught by this step's checksum.
+    if (Arrays.stream(flyway.info().all()).anyMatch(m -> m.getState() == MigrationState.FAILED)) {
+      flyway.repair();
+    }
+    MigrateResult result = flyway.migrate();
     context.complete(tx -> Batch.of(result.targetSchemaVersion, result.migrationsExecuted));
   }
 

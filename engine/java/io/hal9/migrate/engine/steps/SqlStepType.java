@@ -99,7 +99,10 @@ public final class SqlStepType implements StepType {
     return key.equals("file") ? read(step.planDirectory().resolve(value)) : value;
   }
 
-  /** Runs the user's SQL as written (several statements allowed); returns the rows it changed, if any. */
+  /**
+   * Runs the user's SQL as written (several statements allowed); returns the rows it changed as the driver
+   * reports them (H2 reports the first statement of a script only).
+   */
   private static long execute(DSLContext tx, String sql) {
     return tx.connectionResult(connection -> {
       try (Statement statement = connection.createStatement()) {

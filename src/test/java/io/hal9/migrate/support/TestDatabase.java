@@ -31,6 +31,18 @@ public abstract class TestDatabase implements AutoCloseable {
     return DriverManager.getConnection(testUrl());
   }
 
+  /** A plain (unpooled) DataSource, as a deploy pipeline would hand the library its own. */
+  public javax.sql.DataSource dataSource() {
+    if (isPostgres()) {
+      org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+      ds.setURL(testUrl());
+      return ds;
+    }
+    org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+    ds.setURL(testUrl());
+    return ds;
+  }
+
   public boolean isPostgres() {
     return name().equals("postgresql");
   }
