@@ -2,9 +2,11 @@ package io.hal9.migrate.engine;
 
 import io.hal9.migrate.engine.plan.Plan;
 import io.hal9.migrate.engine.plan.PlanLoader;
+import io.hal9.migrate.engine.spi.StepType;
 import io.hal9.migrate.engine.spi.StepTypes;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import javax.sql.DataSource;
 
 /**
@@ -79,14 +81,15 @@ public final class Configuration {
    * @throws Hal9MigrateException PLAN_INVALID, BAD_URL or DB_UNREACHABLE
    */
   public Hal9Migrate load() {
-    Plan plan = new PlanLoader(StepTypes.load(classLoader)).load(plans);
+    Map<String, StepType> types = StepTypes.load(classLoader);
+    Plan plan = new PlanLoader(types).load(plans);
     if (dataSource != null) {
-      return new Hal9Migrate(this, plan, dataSource, false);
+      return new Hal9Migrate(this, plan, types, dataSource, false);
     }
     if (url == null) {
       throw new Hal9MigrateException(ErrorCode.USAGE, "no database: give a DataSource or a JDBC URL");
     }
-    return new Hal9Migrate(this, plan, DataSources.pooled(url, user, password), true);
+    return new Hal9Migrate(this, plan, types, DataSources.pooled(url, user, password), true);
   }
 
   String target() {
