@@ -17,7 +17,6 @@ import io.hal9.migrate.engine.plan.StepDefinition;
 import io.hal9.migrate.engine.plan.VersionNumber;
 import io.hal9.migrate.engine.spi.Step;
 import io.hal9.migrate.engine.spi.StepType;
-import io.hal9.migrate.engine.spi.StepTypes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,10 +44,10 @@ public final class Hal9Migrate implements AutoCloseable {
   private final DSLContext dsl;
   private volatile boolean stopRequested;
 
-  Hal9Migrate(Configuration config, Plan plan, DataSource dataSource, boolean ownsDataSource) {
+  Hal9Migrate(Configuration config, Plan plan, Map<String, StepType> types, DataSource dataSource, boolean ownsDataSource) {
     this.config = config;
     this.plan = plan;
-    this.types = StepTypes.load(config.classLoader());
+    this.types = types;
     this.dataSource = dataSource;
     this.ownsDataSource = ownsDataSource;
     try {
@@ -95,6 +94,9 @@ public final class Hal9Migrate implements AutoCloseable {
           StepCheckpoint checkpoint = checkpoints.get(definition.id());
           if (checkpoint != null && checkpoint.state() == StepState.DONE) {
             continue;
+          }
+          if (stopRequested) {
+            throw new StopRequested();
           }
           outcomes.add(runStep(definition, checkpoint, writer));
           ranSomething = true;
@@ -369,9 +371,8 @@ public final class Hal9Migrate implements AutoCloseable {
   }
 
   private HistoryEntry entry(PlanVersion version, String action, long millis) {
-    String checksum = Integer.toHexString(version.steps().stream().map(StepDefinition::checksum).toList().hashCode());
-    return new HistoryEntry(0, version.version().toString(), version.description(), version.script(), action, checksum,
-        null, null, null, millis);
+    return new HistoryEntry(0, version.version().toString(), version.description(), version.script(), action,
+        version.checksum(), null, null, null, millis);
   }
 
   private static String lastAction(List<HistoryEntry> history, PlanVersion version) {
