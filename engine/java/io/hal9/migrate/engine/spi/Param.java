@@ -14,6 +14,7 @@ public record Param(String name, Kind kind, boolean required, boolean tuning, Ob
   /** What a value must look like. */
   public enum Kind {
     STRING("a string"),
+    IDENTIFIER("a plain SQL name (letters, digits, '_'; not starting with a digit)"),
     INTEGER("an integer"),
     POSITIVE_INTEGER("a positive integer"),
     BOOLEAN("true or false"),
@@ -37,6 +38,8 @@ public record Param(String name, Kind kind, boolean required, boolean tuning, Ob
       switch (this) {
         case STRING:
           return value.isTextual();
+        case IDENTIFIER:
+          return value.isTextual() && value.asText().matches("[A-Za-z_][A-Za-z0-9_]{0,62}");
         case INTEGER:
           return value.isIntegralNumber() && value.canConvertToLong();
         case POSITIVE_INTEGER:

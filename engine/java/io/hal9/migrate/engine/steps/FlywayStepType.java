@@ -1,6 +1,6 @@
 package io.hal9.migrate.engine.steps;
 
-import static io.hal9.migrate.engine.spi.Param.Kind.STRING;
+import static io.hal9.migrate.engine.spi.Param.Kind.IDENTIFIER;
 import static io.hal9.migrate.engine.spi.Param.Kind.STRINGS;
 
 import io.hal9.migrate.engine.plan.StepDefinition;
@@ -37,7 +37,7 @@ public final class FlywayStepType implements StepType {
 
   @Override
   public List<Param> params() {
-    return List.of(Param.required("locations", STRINGS), Param.optional("table", STRING, null));
+    return List.of(Param.required("locations", STRINGS), Param.optional("table", IDENTIFIER, null));
   }
 
   @Override
@@ -46,10 +46,6 @@ public final class FlywayStepType implements StepType {
       if (!Files.isDirectory(step.planDirectory().resolve(location))) {
         problems.report(step, "locations", "no such folder: " + step.planDirectory().resolve(location));
       }
-    }
-    String table = table(step);
-    if (!table.matches("[A-Za-z_][A-Za-z0-9_]{0,62}")) {
-      problems.report(step, "table", "not a plain table name: '" + table + "'");
     }
   }
 
