@@ -4,7 +4,7 @@ import java.util.regex.Pattern;
 
 /** Keeps passwords out of anything printed or logged. */
 public final class Secrets {
-  private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)[^&;]*");
+  private static final Pattern URL_PASSWORD = Pattern.compile("(?i)(password=)(?!\\*\\*\\*)[^&;\\s]*");
   private static final Pattern URL_USERINFO = Pattern.compile("(//[^/:@]+:)[^@/]*@");
 
   private Secrets() {}

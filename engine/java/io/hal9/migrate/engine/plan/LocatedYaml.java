@@ -12,8 +12,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * A YAML document read by Jackson's streaming parser into a tree, remembering the line of every key and
@@ -47,12 +50,18 @@ final class LocatedYaml {
   static LocatedYaml read(Path file, List<PlanProblem> problems) {
     Map<String, Integer> lines = new HashMap<>();
     int before = problems.size();
-    try (JsonParser parser = YAML.createParser(Files.readString(file))) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      problems.add(new PlanProblem(file, 0, "cannot read: " + e.getMessage()));
+      return new LocatedYaml(null, lines);
+    }
+    try (JsonParser parser = YAML.createParser(text)) {
       JsonNode root = parser.nextToken() == null ? NODES.nullNode() : node(parser, "", lines, file, problems);
       return new LocatedYaml(problems.size() > before ? null : root, lines);
     } catch (JsonProcessingException e) {
-      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      problems.add(new PlanProblem(file, line, "invalid YAML: " + oneLine(e.getOriginalMessage())));
+      problems.add(new PlanProblem(file, errorLine(e, text), "invalid YAML: " + oneLine(e.getOriginalMessage())));
     } catch (IOException e) {
       problems.add(new PlanProblem(file, 0, "cannot read: " + e.getMessage()));
     }
@@ -66,17 +75,21 @@ final class LocatedYaml {
     switch (token) {
       case START_OBJECT: {
         ObjectNode object = NODES.objectNode();
+        Map<String, Integer> duplicates = new LinkedHashMap<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
           String key = p.currentName();
           String child = pointer + "/" + key.replace("~", "~0").replace("/", "~1");
           int line = p.currentTokenLocation().getLineNr();
           if (object.has(key)) {
-            problems.add(new PlanProblem(file, line, "duplicate key '" + key + "'"));
+            duplicates.putIfAbsent(key, line);
           }
           lines.put(child, line);
           p.nextToken();
           object.set(key, node(p, child, lines, file, problems));
         }
+        // Reported once the whole map is read, so that a duplicate in a step can name the step.
+        String where = stepName(pointer, object);
+        duplicates.forEach((key, line) -> problems.add(new PlanProblem(file, line, where + "duplicate key '" + key + "'")));
         return object;
       }
       case START_ARRAY: {
@@ -100,6 +113,30 @@ final class LocatedYaml {
       default:
         throw new IllegalStateException("unexpected YAML token " + token);
     }
+  }
+
+  /**
+   * The line of a syntax error. Jackson's location is that of the last good token, often lines before the
+   * mistake; SnakeYAML's problem mark is the mistake itself, unless it is the end of the text (an unclosed
+   * quote, a key without ':'), where the construct it was reading (the context mark) is the line to fix.
+   */
+  private static int errorLine(JsonProcessingException e, String text) {
+    if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblemMark() != null) {
+      Mark problem = marked.getProblemMark();
+      Mark context = marked.getContextMark();
+      boolean atEnd = text.substring(Math.min(problem.getIndex(), text.length())).isBlank();
+      return (atEnd && context != null ? context : problem).getLine() + 1;
+    }
+    return e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+  }
+
+  /** {@code step 'id': } for a map that is a step of the plan file ({@code /steps/N}), else nothing. */
+  private static String stepName(String pointer, ObjectNode object) {
+    if (!pointer.matches("/steps/\\d+")) {
+      return "";
+    }
+    JsonNode id = object.get("id");
+    return "step '" + (id != null && id.isTextual() ? id.asText() : "#" + (Integer.parseInt(pointer.substring(7)) + 1)) + "': ";
   }
 
   static String oneLine(String message) {

@@ -80,18 +80,19 @@ public final class PlanLoader {
     if (loaded.isEmpty() && problems.isEmpty()) {
       problems.add(new PlanProblem(directory, 0, "no plan files (V<version>__<description>.yaml)"));
     }
-    if (problems.isEmpty()) {
-      for (PlanVersion version : loaded) {
-        for (StepDefinition step : version.steps()) {
-          types.get(step.type()).validate(step, (s, key, message) ->
-              problems.add(new PlanProblem(s.file(), s.line(key), "step '" + s.id() + "' key '" + key + "': " + message)));
-        }
+    // Every step in 'loaded' passed the key checks, so its type can check the rest even when other steps or
+    // files have problems: all of them are reported in one go.
+    for (PlanVersion version : loaded) {
+      for (StepDefinition step : version.steps()) {
+        types.get(step.type()).validate(step, (s, key, message) ->
+            problems.add(new PlanProblem(s.file(), s.line(key), "step '" + s.id() + "' key '" + key + "': " + message)));
       }
     }
     if (!problems.isEmpty()) {
+      // A type may find one thing twice (sql's 'file' is checked once per database): report it once.
+      List<String> lines = problems.stream().map(PlanProblem::toString).distinct().toList();
       throw new Hal9MigrateException(ErrorCode.PLAN_INVALID,
-          "plan " + directory + " is invalid (" + problems.size() + (problems.size() == 1 ? " problem)" : " problems)"),
-          problems.stream().map(PlanProblem::toString).toList(), null);
+          "plan " + directory + " is invalid (" + lines.size() + (lines.size() == 1 ? " problem)" : " problems)"), lines, null);
     }
     for (PlanVersion version : loaded) {
       version.steps().forEach(step -> step.checksum(checksum(step)));
@@ -143,13 +144,14 @@ public final class PlanLoader {
   private StepDefinition readStep(Path directory, Path file, VersionNumber version, LocatedYaml yaml, String pointer,
       JsonNode node, List<PlanProblem> problems) {
     int line = yaml.line(pointer);
+    String position = "#" + (Integer.parseInt(pointer.substring(7)) + 1); // 1-based, as people count
     if (!node.isObject()) {
-      problems.add(new PlanProblem(file, line, "step " + pointer.substring(7) + ": expected a map with 'id' and 'type'"));
+      problems.add(new PlanProblem(file, line, "step '" + position + "': expected a map with 'id' and 'type'"));
       return null;
     }
     int before = problems.size();
     JsonNode id = node.get("id");
-    String name = id != null && id.isTextual() ? id.asText() : "#" + (Integer.parseInt(pointer.substring(7)) + 1);
+    String name = id != null && id.isTextual() ? id.asText() : position;
     String where = "step '" + name + "'";
     if (id == null || id.isNull()) {
       problems.add(new PlanProblem(file, line, where + ": missing key 'id'"));
