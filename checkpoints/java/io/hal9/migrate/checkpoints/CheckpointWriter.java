@@ -101,6 +101,21 @@ public final class CheckpointWriter {
         .execute());
   }
 
+  /**
+   * A rollback of the step begins: its cursor and rows now count the undo. Resuming an interrupted rollback
+   * keeps them.
+   */
+  public void rollingBack(DSLContext tx, String stepId) {
+    tx.update(STEPS)
+        .set(STEP_STATE, StepState.ROLLING_BACK.label())
+        .setNull(STEP_CURSOR)
+        .set(STEP_ROWS, 0L)
+        .set(STEP_RUN, lease.runId())
+        .set(STEP_UPDATED, currentLocalDateTime())
+        .where(STEP_ID.eq(stepId).and(STEP_STATE.ne(StepState.ROLLING_BACK.label())))
+        .execute();
+  }
+
   /** After a rollback the step starts from scratch on the next run. */
   public void rolledBack(DSLContext tx, String stepId) {
     tx.update(STEPS)

@@ -25,7 +25,7 @@ public final class EngineSchema {
         .dataSource(dataSource)
         .table(HISTORY_TABLE)
         .locations(new String[0]) // no scanning: the engine's migrations are the Java classes below
-        .javaMigrations(new V1__Engine_tables())
+        .javaMigrations(new V1__Engine_tables(), new V2__Row_snapshots_and_rejects())
         .baselineOnMigrate(true) // the target database usually holds the user's tables already
         .baselineVersion("0")
         .load()
@@ -92,6 +92,29 @@ public final class EngineSchema {
           .column(HISTORY_ON)
           .column(HISTORY_MILLIS)
           .constraint(constraint("hal9_history_pk").primaryKey(HISTORY_RANK))
+          .execute();
+    }
+  }
+
+  /** Per-row data of data steps: old values for an exact rollback, and rows a step rejected. */
+  static final class V2__Row_snapshots_and_rejects extends BaseJavaMigration {
+    @Override
+    public void migrate(Context context) {
+      DSLContext dsl = Databases.dsl(context.getConnection());
+      dsl.createTable(SNAPSHOTS)
+          .column(SNAPSHOT_STEP, SQLDataType.VARCHAR(200).notNull())
+          .column(SNAPSHOT_KEY, SQLDataType.VARCHAR(200).notNull())
+          .column(SNAPSHOT_STATE)
+          .column(SNAPSHOT_VERSION)
+          .column(SNAPSHOT_LAYER)
+          .constraint(constraint("hal9_snapshots_pk").primaryKey(SNAPSHOT_STEP, SNAPSHOT_KEY))
+          .execute();
+      dsl.createTable(REJECTS)
+          .column(REJECT_STEP, SQLDataType.VARCHAR(200).notNull())
+          .column(REJECT_KEY, SQLDataType.VARCHAR(200).notNull())
+          .column(REJECT_REASON)
+          .column(REJECT_ON)
+          .constraint(constraint("hal9_rejects_pk").primaryKey(REJECT_STEP, REJECT_KEY))
           .execute();
     }
   }

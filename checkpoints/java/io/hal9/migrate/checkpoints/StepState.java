@@ -8,6 +8,8 @@ public enum StepState {
   RUNNING,
   DONE,
   FAILED,
+  /** A rollback started and did not finish: {@code rollback} resumes it, {@code run} refuses until then. */
+  ROLLING_BACK,
   ROLLED_BACK;
 
   public String label() {

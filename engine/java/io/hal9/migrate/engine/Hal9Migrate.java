@@ -15,6 +15,7 @@ import io.hal9.migrate.engine.plan.Plan;
 import io.hal9.migrate.engine.plan.PlanVersion;
 import io.hal9.migrate.engine.plan.StepDefinition;
 import io.hal9.migrate.engine.plan.VersionNumber;
+import io.hal9.migrate.engine.spi.Batch;
 import io.hal9.migrate.engine.spi.Step;
 import io.hal9.migrate.engine.spi.StepType;
 import java.time.Duration;
@@ -94,6 +95,10 @@ public final class Hal9Migrate implements AutoCloseable {
           StepCheckpoint checkpoint = checkpoints.get(definition.id());
           if (checkpoint != null && checkpoint.state() == StepState.DONE) {
             continue;
+          }
+          if (checkpoint != null && checkpoint.state() == StepState.ROLLING_BACK) {
+            throw new Hal9MigrateException(ErrorCode.ROLLBACK_INCOMPLETE, "step '" + definition.id() + "' of version "
+                + version.version() + " is half rolled back; finish with 'rollback --to <version>' before running again");
           }
           if (stopRequested) {
             throw new StopRequested();
@@ -205,14 +210,7 @@ public final class Hal9Migrate implements AutoCloseable {
             continue;
           }
           Step step = types.get(definition.type()).create(definition);
-          boolean effective = checkpoint.state() == StepState.DONE || !step.atomic();
-          writer.inTransaction(tx -> {
-            if (effective) {
-              undo(step, tx, definition);
-            }
-            writer.rolledBack(tx, definition.id());
-            return null;
-          });
+          undoStep(step, definition, checkpoint, writer);
           undoneSteps.add(definition.id());
           touched = true;
           log.info("step {} of version {} rolled back", definition.id(), version.version());
@@ -287,7 +285,8 @@ public final class Hal9Migrate implements AutoCloseable {
       writer.started(tx, definition.id(), definition.version().toString(), definition.type(), definition.checksum());
       return null;
     });
-    StepRun run = new StepRun(definition, checkpoint, writer, dataSource, dsl, config.progress(), () -> stopRequested);
+    StepRun run = new StepRun(definition, checkpoint, StepState.DONE, writer, dataSource, dsl, config.progress(),
+        () -> stopRequested);
     StepInfo info = run.info();
     long started = System.nanoTime();
     config.progress().stepStarted(info, run.rows());
@@ -296,7 +295,7 @@ public final class Hal9Migrate implements AutoCloseable {
     try {
       step.run(run);
       if (!run.completed()) {
-        run.complete(tx -> io.hal9.migrate.engine.spi.Batch.of(run.cursor(), 0));
+        run.complete(tx -> Batch.of(run.cursor(), 0));
       }
     } catch (StopRequested | LockLostException e) {
       finished(info, "stopped", run.rows(), started);
@@ -310,6 +309,15 @@ public final class Hal9Migrate implements AutoCloseable {
       try {
         writer.failed(definition.id(), message);
       } catch (RuntimeException secondary) {
+        // A runner that lost its lock often fails in its batch before reaching the fence (a stalled runner wakes
+        // up and inserts rows the new holder already wrote: duplicate key). The fenced failure record then tells
+        // the real story: this runner may commit nothing more. That is LOCK_LOST (exit 3), not a step failure.
+        LockLostException lostMeanwhile = causeOf(secondary, LockLostException.class);
+        if (lostMeanwhile != null) {
+          lostMeanwhile.addSuppressed(e);
+          finished(info, "stopped", run.rows(), started);
+          throw lostMeanwhile;
+        }
         e.addSuppressed(secondary);
       }
       finished(info, StepState.FAILED.label(), run.rows(), started);
@@ -327,12 +335,35 @@ public final class Hal9Migrate implements AutoCloseable {
     return elapsed;
   }
 
-  private static void undo(Step step, DSLContext tx, StepDefinition definition) {
+  /**
+   * Undoes one step under an undo checkpoint of its own, so an interrupted rollback resumes. A step whose
+   * work is atomic and never completed left nothing behind: it is only marked rolled back.
+   */
+  private void undoStep(Step step, StepDefinition definition, StepCheckpoint checkpoint, CheckpointWriter writer) {
+    StepRun run = new StepRun(definition, checkpoint, StepState.ROLLED_BACK, writer, dataSource, dsl, config.progress(),
+        () -> stopRequested);
+    writer.inTransaction(tx -> {
+      writer.rollingBack(tx, definition.id());
+      return null;
+    });
+    boolean effective = checkpoint.state() != StepState.RUNNING && checkpoint.state() != StepState.FAILED || !step.atomic();
     try {
-      step.undo(tx);
+      if (effective) {
+        step.undo(run);
+      }
+      if (!run.completed()) {
+        run.complete(tx -> Batch.of(run.cursor(), 0));
+      }
+    } catch (StopRequested | LockLostException | Hal9MigrateException e) {
+      throw e;
     } catch (Exception e) {
-      throw new Hal9MigrateException(ErrorCode.STEP_FAILED,
-          "undo of step '" + definition.id() + "' failed: " + DataSources.oneLine(rootMessage(e)) + "; nothing of it was committed", e);
+      LockLostException lost = causeOf(e, LockLostException.class);
+      if (lost != null) {
+        throw lost;
+      }
+      throw new Hal9MigrateException(ErrorCode.STEP_FAILED, "undo of step '" + definition.id() + "' failed: "
+          + Secrets.redact(DataSources.oneLine(rootMessage(e)), config.password())
+          + "; its last undo batch was not committed, run the rollback again to resume", e);
     }
   }
 
@@ -393,7 +424,7 @@ public final class Hal9Migrate implements AutoCloseable {
     if (states.get().anyMatch("failed"::equals)) {
       return "failed";
     }
-    if (states.get().anyMatch(s -> s.equals("running") || s.equals("done"))) {
+    if (states.get().anyMatch(s -> s.equals("running") || s.equals("done") || s.equals("rolling_back"))) {
       return "running";
     }
     if (states.get().allMatch("rolled_back"::equals)) {

@@ -22,14 +22,19 @@ final class StepRun implements StepContext {
   private final DSLContext dsl;
   private final ProgressListener progress;
   private final BooleanSupplier stopRequested;
+  private final StepState finalState;
   private String cursor;
   private long rows;
   private String counters;
-  private long total = -1;
+  private volatile long total = -1;
   private boolean completed;
 
-  StepRun(StepDefinition definition, StepCheckpoint checkpoint, CheckpointWriter writer, DataSource dataSource,
-      DSLContext dsl, ProgressListener progress, BooleanSupplier stopRequested) {
+  /**
+   * @param checkpoint the step's checkpoint as it stands, or null on its first run
+   * @param finalState DONE when applying the step, ROLLED_BACK when undoing it
+   */
+  StepRun(StepDefinition definition, StepCheckpoint checkpoint, StepState finalState, CheckpointWriter writer,
+      DataSource dataSource, DSLContext dsl, ProgressListener progress, BooleanSupplier stopRequested) {
     this.definition = definition;
     this.info = new StepInfo(definition.version().toString(), definition.id(), definition.type());
     this.writer = writer;
@@ -37,7 +42,9 @@ final class StepRun implements StepContext {
     this.dsl = dsl;
     this.progress = progress;
     this.stopRequested = stopRequested;
-    boolean resumes = checkpoint != null && checkpoint.state() != StepState.ROLLED_BACK;
+    this.finalState = finalState;
+    boolean resumes = checkpoint != null && checkpoint.state() != StepState.ROLLED_BACK
+        && (finalState == StepState.DONE) == (checkpoint.state() != StepState.ROLLING_BACK);
     this.cursor = resumes ? checkpoint.cursor() : null;
     this.rows = resumes ? checkpoint.rows() : 0;
     this.counters = resumes ? checkpoint.counters() : null;
@@ -112,7 +119,9 @@ final class StepRun implements StepContext {
     Batch batch = writer.inTransaction(tx -> {
       Batch b = work.apply(tx);
       writer.progressed(tx, definition.id(), b.cursor(), rows + b.rows(), b.counters() != null ? b.counters() : counters);
-      if (done) {
+      if (done && finalState == StepState.ROLLED_BACK) {
+        writer.rolledBack(tx, definition.id());
+      } else if (done) {
         writer.finished(tx, definition.id(), StepState.DONE);
       }
       return b;

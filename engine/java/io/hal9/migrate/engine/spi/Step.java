@@ -1,7 +1,5 @@
 package io.hal9.migrate.engine.spi;
 
-import org.jooq.DSLContext;
-
 /** A step ready to run: created from a validated definition by its {@link StepType}. */
 public interface Step {
 
@@ -24,8 +22,12 @@ public interface Step {
     return false;
   }
 
-  /** Undoes the step inside {@code tx}, the transaction that also marks it rolled back. */
-  default void undo(DSLContext tx) throws Exception {
+  /**
+   * Undoes what the step did, from the undo checkpoint in {@code context} (a fresh one, or that of an
+   * interrupted rollback). Commit batches through {@link StepContext#commit}, or all of it at once through
+   * {@link StepContext#complete}; a step that returns normally is marked rolled back.
+   */
+  default void undo(StepContext context) throws Exception {
     throw new UnsupportedOperationException("this step has no undo");
   }
 }

@@ -36,6 +36,6 @@ public interface StepContext {
    */
   Batch commit(Function<DSLContext, Batch> work);
 
-  /** Like {@link #commit}, and marks the step done in the same transaction. */
+  /** Like {@link #commit}, and marks the step done (rolled back, when undoing) in the same transaction. */
   Batch complete(Function<DSLContext, Batch> work);
 }

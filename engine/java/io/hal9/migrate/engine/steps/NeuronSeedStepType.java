@@ -15,7 +15,6 @@ import io.hal9.migrate.engine.spi.Step;
 import io.hal9.migrate.engine.spi.StepContext;
 import io.hal9.migrate.engine.spi.StepType;
 import java.util.List;
-import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.InsertValuesStepN;
 import org.jooq.Record;
@@ -99,8 +98,8 @@ public final class NeuronSeedStepType implements StepType {
     }
 
     @Override
-    public void undo(DSLContext tx) {
-      tx.deleteFrom(table).where(id.between(1L, count)).execute();
+    public void undo(StepContext context) {
+      context.complete(tx -> Batch.of(null, tx.deleteFrom(table).where(id.between(1L, count)).execute()));
     }
 
     private <T> Field<T> column(String name, org.jooq.DataType<T> type) {

@@ -84,8 +84,9 @@ public final class SqlStepType implements StepType {
       }
 
       @Override
-      public void undo(DSLContext tx) {
-        execute(tx, text(definition, "undo", tx.dialect()));
+      public void undo(StepContext context) {
+        String sql = text(definition, "undo", context.dialect());
+        context.complete(tx -> Batch.of(null, execute(tx, sql)));
       }
     };
   }

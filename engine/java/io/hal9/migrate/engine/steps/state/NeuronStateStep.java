@@ -1,0 +1,182 @@
+package io.hal9.migrate.engine.steps.state;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.hal9.migrate.checkpoints.RowData;
+import io.hal9.migrate.checkpoints.RowSnapshot;
+import io.hal9.migrate.engine.plan.StepDefinition;
+import io.hal9.migrate.engine.spi.Batch;
+import io.hal9.migrate.engine.spi.InvalidNeuronException;
+import io.hal9.migrate.engine.spi.Step;
+import io.hal9.migrate.engine.spi.StepContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+
+/**
+ * Runs a neuron-state step. While one batch is written (its UPDATE, snapshots, rejects and checkpoint in one
+ * transaction), the next one is read and transformed on the other threads, so JSON work and database writes
+ * overlap; the checkpoint still moves one committed batch at a time.
+ */
+final class NeuronStateStep implements Step {
+  private final StepDefinition step;
+  private final StateTransform transform;
+  private final int batchSize;
+  private final int fromVersion;
+  private final int toVersion;
+  private final boolean snapshot;
+  private final boolean skipInvalid;
+
+  NeuronStateStep(StepDefinition step, StateTransform transform) {
+    this.step = step;
+    this.transform = transform;
+    this.batchSize = step.intValue("batch-size");
+    this.fromVersion = step.intValue("from-version");
+    this.toVersion = step.intValue("to-version");
+    this.snapshot = step.bool("snapshot");
+    this.skipInvalid = step.string("on-invalid").equals("skip");
+  }
+
+  /** A batch read and transformed, ready to write. */
+  private record Prepared(List<StateRow> migrated, List<String> newStates, List<String[]> rejects, long skipped,
+      String lastKey, int rowsRead) {}
+
+  @Override
+  public void run(StepContext context) throws Exception {
+    StateTable table = table(context.dsl());
+    Counters counters = Counters.parse(context.counters());
+    ExecutorService reader = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "hal9-state-reader");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      // The total is for progress and ETA only; counting must not delay the first batch of a resumed step.
+      reader.submit(() -> context.expect(context.dsl().fetchCount(DSL.table(DSL.unquotedName(step.string("table"))))));
+      String cursor = context.cursor();
+      Future<Prepared> next = reader.submit(() -> prepare(context.dsl(), table, cursor));
+      while (true) {
+        Prepared batch = await(next);
+        if (batch.rowsRead() == 0) {
+          return;
+        }
+        next = reader.submit(() -> prepare(context.dsl(), table, batch.lastKey()));
+        counters.add(batch.migrated().size(), batch.skipped(), batch.rejects().size());
+        String json = counters.json();
+        context.commit(tx -> {
+          table.update(tx, batch.migrated(), batch.newStates(), toVersion);
+          if (snapshot) {
+            RowData.snapshotted(tx, step.id(), table.snapshots(batch.migrated()));
+          }
+          RowData.rejected(tx, step.id(), batch.rejects());
+          return new Batch(batch.lastKey(), batch.rowsRead(), json);
+        });
+      }
+    } finally {
+      reader.shutdownNow();
+    }
+  }
+
+  /** Reads the batch after {@code cursor} and transforms its rows on all cores. */
+  private Prepared prepare(DSLContext dsl, StateTable table, String cursor) {
+    List<StateRow> rows = table.read(dsl, cursor == null ? null : table.key(cursor), batchSize, fromVersion);
+    if (rows.isEmpty()) {
+      return new Prepared(List.of(), List.of(), List.of(), 0, cursor, 0);
+    }
+    String[] newStates = new String[rows.size()];
+    String[] reasons = new String[rows.size()];
+    java.util.stream.IntStream.range(0, rows.size()).parallel().forEach(i -> {
+      StateRow row = rows.get(i);
+      if (row.oldVersion == null || row.oldVersion != fromVersion) {
+        return;
+      }
+      try {
+        newStates[i] = transform.apply(row);
+      } catch (InvalidNeuronException e) {
+        reasons[i] = e.getMessage();
+      }
+    });
+    List<StateRow> migrated = new ArrayList<>();
+    List<String> states = new ArrayList<>();
+    List<String[]> rejects = new ArrayList<>();
+    long skipped = 0;
+    for (int i = 0; i < rows.size(); i++) {
+      StateRow row = rows.get(i);
+      if (reasons[i] != null) {
+        if (!skipInvalid) {
+          throw new InvalidNeuronException("row " + step.string("key") + "=" + row.key() + ": " + reasons[i]
+              + " (on-invalid: fail; use on-invalid: skip to record such rows in hal9_rejects and go on)");
+        }
+        rejects.add(new String[] {row.key(), reasons[i]});
+      } else if (newStates[i] != null) {
+        migrated.add(row);
+        states.add(newStates[i]);
+      } else {
+        skipped++;
+      }
+    }
+    return new Prepared(migrated, states, rejects, skipped, rows.get(rows.size() - 1).key(), rows.size());
+  }
+
+  @Override
+  public boolean undoable() {
+    return snapshot;
+  }
+
+  /** Restores every row the step changed from its snapshots, batch by batch, deleting them as it goes. */
+  @Override
+  public void undo(StepContext context) {
+    StateTable table = table(context.dsl());
+    while (true) {
+      List<RowSnapshot> snapshots = RowData.snapshots(context.dsl(), step.id(), batchSize);
+      if (snapshots.isEmpty()) {
+        break;
+      }
+      context.commit(tx -> {
+        table.restore(tx, snapshots);
+        RowData.snapshotsRemoved(tx, step.id(), snapshots.stream().map(RowSnapshot::key).toList());
+        return Batch.of(snapshots.get(snapshots.size() - 1).key(), snapshots.size());
+      });
+    }
+    context.complete(tx -> {
+      RowData.rejectsCleared(tx, step.id());
+      return Batch.of(null, 0);
+    });
+  }
+
+  private StateTable table(DSLContext dsl) {
+    List<String> columns = new ArrayList<>();
+    boolean layers = false;
+    for (JsonNode op : step.value("ops") == null ? List.<JsonNode>of() : iterable(step.value("ops"))) {
+      if (op.has("layer-map")) {
+        layers = true;
+        String from = op.get("layer-map").path("from").asText();
+        if (!from.startsWith(step.string("state-column") + ".")) {
+          columns.add(from);
+        }
+      }
+    }
+    layers |= step.has("transform");
+    return StateTable.of(dsl, step.string("table"), step.string("key"), step.string("state-column"),
+        step.string("version-column"), layers ? step.string("layer-column") : null, columns);
+  }
+
+  private static List<JsonNode> iterable(JsonNode node) {
+    List<JsonNode> items = new ArrayList<>();
+    node.forEach(items::add);
+    return items;
+  }
+
+  private static Prepared await(Future<Prepared> future) throws Exception {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    }
+  }
+
+}

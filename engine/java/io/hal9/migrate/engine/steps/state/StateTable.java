@@ -1,0 +1,159 @@
+package io.hal9.migrate.engine.steps.state;
+
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.row;
+import static org.jooq.impl.DSL.table;
+import static org.jooq.impl.DSL.unquotedName;
+import static org.jooq.impl.DSL.values;
+import static org.jooq.impl.DSL.when;
+
+import io.hal9.migrate.checkpoints.RowSnapshot;
+import io.hal9.migrate.engine.steps.JsonColumn;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jooq.DSLContext;
+import org.jooq.DataType;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Row4;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * The user's neuron table as a neuron-state step reads and writes it: keyset batches on its key, and one
+ * set-based MERGE per batch (a VALUES list joined on the key) instead of an UPDATE per row.
+ */
+final class StateTable {
+  private final Table<Record> table;
+  private final Field<Object> key;
+  private final boolean numericKey;
+  private final JsonColumn state;
+  private final Field<String> stateText;
+  private final Field<Integer> version;
+  private final Field<String> layer;
+  private final List<Field<String>> extraColumns;
+
+  private StateTable(Table<Record> table, Field<Object> key, boolean numericKey, JsonColumn state, Field<String> stateText,
+      Field<Integer> version, Field<String> layer, List<Field<String>> extraColumns) {
+    this.table = table;
+    this.key = key;
+    this.numericKey = numericKey;
+    this.state = state;
+    this.stateText = stateText;
+    this.version = version;
+    this.layer = layer;
+    this.extraColumns = extraColumns;
+  }
+
+  /**
+   * @param layerColumn null when the step never changes layers
+   * @param extraColumns columns ops read (layer-map's {@code from})
+   */
+  @SuppressWarnings("unchecked")
+  static StateTable of(DSLContext dsl, String tableName, String keyColumn, String stateColumn, String versionColumn,
+      String layerColumn, List<String> extraColumns) {
+    Table<Record> table = table(unquotedName(tableName));
+    boolean numericKey = numeric(dsl, table, keyColumn);
+    DataType<?> keyType = numericKey ? SQLDataType.BIGINT : SQLDataType.VARCHAR;
+    List<Field<String>> extras = new ArrayList<>();
+    extraColumns.forEach(c -> extras.add(column(table, c, SQLDataType.VARCHAR)));
+    return new StateTable(table, column(table, keyColumn, (DataType<Object>) keyType), numericKey,
+        JsonColumn.of(dsl, table, stateColumn), column(table, stateColumn, SQLDataType.VARCHAR),
+        column(table, versionColumn, SQLDataType.INTEGER),
+        layerColumn == null ? null : column(table, layerColumn, SQLDataType.VARCHAR), extras);
+  }
+
+  /** The key as stored in a cursor, typed for comparison. */
+  Object key(String cursor) {
+    return numericKey ? (Object) Long.valueOf(cursor) : cursor;
+  }
+
+  /**
+   * The next {@code limit} rows after {@code after} (all rows when null). The state of rows at other versions
+   * than {@code fromVersion} is not fetched: they are only counted.
+   */
+  List<StateRow> read(DSLContext dsl, Object after, int limit, int fromVersion) {
+    List<Field<?>> fields = new ArrayList<>(List.of(key, version, when(version.eq(inline(fromVersion)), stateText).as("state_text")));
+    if (layer != null) {
+      fields.add(layer);
+    }
+    fields.addAll(extraColumns);
+    return dsl.select(fields)
+        .from(table)
+        .where(after == null ? DSL.noCondition() : key.gt(after))
+        .orderBy(key)
+        .limit(limit)
+        .fetch(r -> {
+          Map<String, String> columns = new LinkedHashMap<>();
+          extraColumns.forEach(c -> columns.put(c.getName(), r.get(c)));
+          return new StateRow(r.get(0), r.get(2, String.class), r.get(version), layer == null ? null : r.get(layer), columns);
+        });
+  }
+
+  /** One UPDATE for the whole batch: each row gets its new state, {@code toVersion} and (if tracked) layer. */
+  void update(DSLContext tx, List<StateRow> rows, List<String> newStates, int toVersion) {
+    if (rows.isEmpty()) {
+      return;
+    }
+    List<Row4<Object, Object, Integer, String>> values = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      StateRow row = rows.get(i);
+      values.add(row(DSL.val(row.key, key.getDataType()), DSL.val(state.value(newStates.get(i)), state.field().getDataType()),
+          DSL.val(toVersion), DSL.val(row.layer())));
+    }
+    write(tx, values);
+  }
+
+  /** Writes the snapshots' values back: state, version and (if tracked) layer, exactly as they were. */
+  void restore(DSLContext tx, List<RowSnapshot> snapshots) {
+    List<Row4<Object, Object, Integer, String>> values = new ArrayList<>(snapshots.size());
+    for (RowSnapshot s : snapshots) {
+      values.add(row(DSL.val(key(s.key()), key.getDataType()), DSL.val(state.value(s.state()), state.field().getDataType()),
+          DSL.val(s.version()), DSL.val(s.layer())));
+    }
+    write(tx, values);
+  }
+
+  @SuppressWarnings("unchecked")
+  private void write(DSLContext tx, List<Row4<Object, Object, Integer, String>> rows) {
+    Table<?> v = values(rows.toArray(Row4[]::new)).as("v", "k", "s", "ver", "l");
+    Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
+    assignments.put(state.field(), v.field("s"));
+    assignments.put(version, v.field("ver"));
+    if (layer != null) {
+      assignments.put(layer, v.field("l"));
+    }
+    // MERGE, not UPDATE .. FROM: one statement that H2 and PostgreSQL (15+) both run natively.
+    tx.mergeInto(table).using(v).on(key.eq((Field<Object>) v.field("k"))).whenMatchedThenUpdate().set(assignments).execute();
+  }
+
+  List<RowSnapshot> snapshots(List<StateRow> rows) {
+    List<RowSnapshot> snapshots = new ArrayList<>(rows.size());
+    rows.forEach(r -> snapshots.add(new RowSnapshot(String.valueOf(r.key), r.oldState, r.oldVersion, r.oldLayer)));
+    return snapshots;
+  }
+
+  private static boolean numeric(DSLContext dsl, Table<?> table, String column) {
+    return dsl.connectionResult(connection -> {
+      try (Statement statement = connection.createStatement();
+          ResultSet rows = statement.executeQuery(
+              dsl.render(dsl.select(field(unquotedName(column))).from(table).where(DSL.falseCondition())))) {
+        int type = rows.getMetaData().getColumnType(1);
+        return type == Types.BIGINT || type == Types.INTEGER || type == Types.SMALLINT || type == Types.NUMERIC
+            || type == Types.DECIMAL || type == Types.TINYINT;
+      }
+    });
+  }
+
+  private static <T> Field<T> column(Table<?> table, String name, DataType<T> type) {
+    return field(unquotedName(table.getName(), name), type);
+  }
+
+}
