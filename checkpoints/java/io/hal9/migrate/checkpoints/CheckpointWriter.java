@@ -2,11 +2,16 @@ package io.hal9.migrate.checkpoints;
 
 import static io.hal9.migrate.checkpoints.EngineTables.*;
 import static org.jooq.impl.DSL.currentLocalDateTime;
+import static org.jooq.impl.DSL.falseCondition;
+import static org.jooq.impl.DSL.function;
 import static org.jooq.impl.DSL.inline;
 
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
@@ -35,6 +40,7 @@ public final class CheckpointWriter {
   public <T> T inTransaction(Function<DSLContext, T> work) {
     return dsl.transactionResult(cfg -> {
       DSLContext tx = DSL.using(cfg);
+      tag(tx);
       T result = work.apply(tx);
       fence(tx);
       return result;
@@ -151,6 +157,34 @@ public final class CheckpointWriter {
   /** {@code repair --forget-missing}: a step no longer in the plans leaves the checkpoint table. */
   public void forgotten(DSLContext tx, String stepId) {
     tx.deleteFrom(STEPS).where(STEP_ID.eq(stepId)).execute();
+  }
+
+  /**
+   * Whether this runner lost the lock, read on the lease's own connection. Asked when a batch fails: a runner
+   * cut off by a takeover fails with a broken connection or a duplicate key before its fence can tell, and on
+   * H2 the pool may hand the broken connection out again. Empty while the lock is held, or when the lease's
+   * connection cannot tell (then the fenced failure record decides).
+   */
+  public Optional<LockLostException> lostLock() {
+    OptionalLong current = lease.currentEpoch();
+    if (lease.lost() || (current.isPresent() && current.getAsLong() != lease.epoch())) {
+      return Optional.of(new LockLostException(lease.epoch(), current.orElse(lease.epoch() + 1)));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Marks the transaction as this runner's, first thing, so that a takeover can end it should this runner
+   * stall inside it (see RunLock#cutOff): PostgreSQL, a shared advisory lock of this epoch; H2, a lock on
+   * hal9_runs, taken by an update of no row (H2 lists table locks per session, nothing finer).
+   */
+  private void tag(DSLContext tx) {
+    if (tx.dialect() == SQLDialect.POSTGRES) {
+      tx.select(function("pg_advisory_xact_lock_shared", Object.class, inline(RunLock.BATCH_KEY),
+          inline(RunLock.advisoryId(lease.epoch())))).fetch();
+    } else {
+      tx.update(RUNS).set(RUN_STATE, RUN_STATE).where(falseCondition()).execute();
+    }
   }
 
   private void fence(DSLContext tx) {

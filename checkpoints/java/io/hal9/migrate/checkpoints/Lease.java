@@ -6,6 +6,7 @@ import static org.jooq.impl.DSL.function;
 import static org.jooq.impl.DSL.inline;
 
 import java.sql.Connection;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,19 @@ public final class Lease implements AutoCloseable {
     } catch (RuntimeException e) {
       // A missed heartbeat is not fatal: fencing stops this runner if the lease runs out meanwhile.
       log.warn("lease heartbeat failed: {}", e.getMessage());
+    }
+  }
+
+  /** The lock's epoch as the database has it now, read on the lease's connection; empty if that read fails. */
+  public synchronized OptionalLong currentEpoch() {
+    if (closed) {
+      return OptionalLong.empty();
+    }
+    try {
+      Long current = session.select(LOCK_EPOCH).from(LOCK).where(LOCK_ID.eq(1)).fetchOne(LOCK_EPOCH);
+      return current == null ? OptionalLong.empty() : OptionalLong.of(current);
+    } catch (RuntimeException e) {
+      return OptionalLong.empty();
     }
   }
 

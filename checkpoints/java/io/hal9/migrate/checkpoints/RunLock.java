@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -20,6 +21,8 @@ import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One runner per database. The lease row in hal9_lock says who runs; a heartbeat keeps its lease alive. On
@@ -28,6 +31,9 @@ import org.jooq.impl.DSL;
  */
 public final class RunLock {
   static final int ADVISORY_KEY = 0x4841_4c39; // "HAL9"
+  /** Taken shared, per epoch, by every checkpoint transaction on PostgreSQL, so a takeover can find them. */
+  static final int BATCH_KEY = 0x4841_4c3a;
+  private static final Logger log = LoggerFactory.getLogger(RunLock.class);
   private static final String HOST = localHost();
 
   private final DataSource dataSource;
@@ -65,6 +71,7 @@ public final class RunLock {
 
   /** Releases the lock by hand and raises the epoch, so its former holder, if still alive, can commit nothing. */
   public Optional<LockHolder> forceRelease() {
+    holder().ifPresent(h -> cutOff(h.epoch()));
     return Databases.dsl(dataSource, dialect).transactionResult(cfg -> {
       DSLContext tx = DSL.using(cfg);
       Record row = tx.select(LOCK_COLUMNS).from(LOCK).where(LOCK_ID.eq(1)).forUpdate().fetchOne();
@@ -84,6 +91,7 @@ public final class RunLock {
   }
 
   private Lease tryAcquire(String command, Duration lease) {
+    cutOffExpiredHolder();
     Connection connection = openConnection();
     try {
       DSLContext session = Databases.dsl(connection);
@@ -133,6 +141,51 @@ public final class RunLock {
     } catch (RuntimeException e) {
       closeQuietly(connection);
       throw e;
+    }
+  }
+
+  /**
+   * A holder whose lease ran out may be stalled inside a checkpoint transaction (stopped, paused, cut off from
+   * the network) and sit on locks that would block whoever takes over: the lock row (between its fence and its
+   * commit), its step's checkpoint row, the uncommitted keys of its batch. Its sessions are ended first, before
+   * queueing for the lock row; the epoch raised by the takeover fences the holder anyway.
+   */
+  private void cutOffExpiredHolder() {
+    Long expired = Databases.dsl(dataSource, dialect).select(LOCK_EPOCH).from(LOCK)
+        .where(LOCK_ID.eq(1).and(LOCK_RUN.isNotNull()).and(LOCK_LEASE_UNTIL.lt(currentLocalDateTime())))
+        .fetchOne(LOCK_EPOCH);
+    if (expired != null) {
+      cutOff(expired);
+    }
+  }
+
+  /**
+   * Ends the database sessions of the runner of {@code epoch}, rolling back its open transactions. PostgreSQL:
+   * the sessions holding that epoch's advisory locks (its lease, its checkpoint transactions). H2: sessions
+   * stalled (idle for a second or more) in an open checkpoint transaction, which all hold a lock on hal9_runs
+   * (see {@link CheckpointWriter}); only a runner that lost its lease can be there. Best effort: without the
+   * right to end sessions, the takeover still fences, but may wait until the stalled runner wakes up.
+   */
+  private void cutOff(long epoch) {
+    DSLContext dsl = Databases.dsl(dataSource, dialect);
+    try {
+      if (dialect == SQLDialect.POSTGRES) {
+        dsl.resultQuery("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
+            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            + " AND classid IN ({0}, {1}) AND objid = {2} AND objsubid = 2 AND pid <> pg_backend_pid()",
+            inline(ADVISORY_KEY), inline(BATCH_KEY), inline(advisoryId(epoch))).fetch();
+      } else {
+        List<Long> stalled = dsl.resultQuery("SELECT DISTINCT s.session_id FROM information_schema.sessions s"
+            + " JOIN information_schema.locks l ON l.session_id = s.session_id WHERE l.table_name = {0}"
+            + " AND s.session_id <> SESSION_ID() AND s.contains_uncommitted AND s.session_state = 'SLEEP'"
+            + " AND s.sleep_since < CURRENT_TIMESTAMP - INTERVAL '1' SECOND",
+            inline(RUNS.getName().toUpperCase(java.util.Locale.ROOT))).fetch(0, Long.class);
+        for (Long session : stalled) {
+          dsl.resultQuery("SELECT ABORT_SESSION({0})", inline(session)).fetch();
+        }
+      }
+    } catch (RuntimeException e) {
+      log.warn("could not end the sessions of the previous lock holder (epoch {}): {}", epoch, e.getMessage());
     }
   }
 

@@ -302,6 +302,16 @@ public final class Hal9Migrate implements AutoCloseable {
       throw e;
     } catch (Exception e) {
       LockLostException lost = causeOf(e, LockLostException.class);
+      if (lost == null) {
+        // A runner that lost its lock often fails in its batch before reaching the fence: cut off by the new
+        // holder (broken connection), or inserting rows that holder already wrote (duplicate key). That is
+        // LOCK_LOST (exit 3), not a step failure, and it must not record one.
+        lost = writer.lostLock().orElse(null);
+        if (lost != null) {
+          lost.addSuppressed(e);
+          finished(info, "stopped", run.rows(), started);
+        }
+      }
       if (lost != null) {
         throw lost;
       }
@@ -309,9 +319,8 @@ public final class Hal9Migrate implements AutoCloseable {
       try {
         writer.failed(definition.id(), message);
       } catch (RuntimeException secondary) {
-        // A runner that lost its lock often fails in its batch before reaching the fence (a stalled runner wakes
-        // up and inserts rows the new holder already wrote: duplicate key). The fenced failure record then tells
-        // the real story: this runner may commit nothing more. That is LOCK_LOST (exit 3), not a step failure.
+        // The failure record is fenced too: when the lease's connection could not tell (PostgreSQL ends it on
+        // takeover), this is where a lost lock shows.
         LockLostException lostMeanwhile = causeOf(secondary, LockLostException.class);
         if (lostMeanwhile != null) {
           lostMeanwhile.addSuppressed(e);

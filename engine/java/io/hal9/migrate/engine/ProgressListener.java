@@ -12,6 +12,9 @@ public interface ProgressListener {
   /** {@code total} is -1 until the step announces it. */
   default void batchCommitted(StepInfo step, long rowsDone, long total) {}
 
+  /** How long one batch's transaction took: its writes, its checkpoint and the commit. */
+  default void transactionCommitted(StepInfo step, Duration took) {}
+
   default void stepFinished(StepInfo step, String state, long rowsDone, Duration elapsed) {}
 
   /** Which step: its version, id and type. */

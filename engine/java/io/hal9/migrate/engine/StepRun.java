@@ -7,6 +7,7 @@ import io.hal9.migrate.engine.ProgressListener.StepInfo;
 import io.hal9.migrate.engine.plan.StepDefinition;
 import io.hal9.migrate.engine.spi.Batch;
 import io.hal9.migrate.engine.spi.StepContext;
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -116,6 +117,7 @@ final class StepRun implements StepContext {
     if (completed) {
       throw new IllegalStateException("step '" + definition.id() + "' is already complete");
     }
+    long started = System.nanoTime();
     Batch batch = writer.inTransaction(tx -> {
       Batch b = work.apply(tx);
       writer.progressed(tx, definition.id(), b.cursor(), rows + b.rows(), b.counters() != null ? b.counters() : counters);
@@ -130,6 +132,7 @@ final class StepRun implements StepContext {
     rows += batch.rows();
     counters = batch.counters() != null ? batch.counters() : counters;
     completed = done;
+    progress.transactionCommitted(info, Duration.ofNanos(System.nanoTime() - started));
     progress.batchCommitted(info, rows, total);
     return batch;
   }

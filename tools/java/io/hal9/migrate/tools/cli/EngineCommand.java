@@ -5,7 +5,12 @@ import io.hal9.migrate.engine.Hal9Migrate;
 import io.hal9.migrate.engine.Hal9MigrateException;
 import io.hal9.migrate.engine.ProgressListener;
 import io.hal9.migrate.engine.Secrets;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,7 +59,11 @@ abstract class EngineCommand implements Callable<Integer> {
     out = new Output(options.json, parent.out, parent.err);
     String command = spec.name();
     AtomicInteger signal = new AtomicInteger();
+    ClassLoader previous = Thread.currentThread().getContextClassLoader();
+    ClassLoader classes = userClasses(options.classpath, previous);
+    Thread.currentThread().setContextClassLoader(classes);
     try (Hal9Migrate hal9 = Hal9Migrate.configure()
+        .classLoader(classes)
         .url(options.url, options.user, options.password)
         .plans(options.plans)
         .target(target())
@@ -73,7 +82,24 @@ abstract class EngineCommand implements Callable<Integer> {
     } catch (Exception e) {
       String message = e.getClass().getSimpleName() + ": " + e.getMessage();
       return out.failure(command, redacted(new Hal9MigrateException(ErrorCode.INTERNAL, message, e)), ErrorCode.INTERNAL.exitCode());
+    } finally {
+      Thread.currentThread().setContextClassLoader(previous);
     }
+  }
+
+  /** The user's jars and folders on top of ours: their transforms and step types are found through it. */
+  private static ClassLoader userClasses(List<Path> classpath, ClassLoader parent) {
+    if (classpath.isEmpty()) {
+      return parent;
+    }
+    URL[] urls = classpath.stream().map(path -> {
+      try {
+        return path.toUri().toURL();
+      } catch (MalformedURLException e) {
+        throw new IllegalArgumentException("--classpath " + path + ": " + e.getMessage(), e);
+      }
+    }).toArray(URL[]::new);
+    return new URLClassLoader(urls, parent);
   }
 
   private Hal9MigrateException redacted(Hal9MigrateException e) {

@@ -1,6 +1,8 @@
 package io.hal9.migrate.tools.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -27,6 +29,10 @@ final class GlobalOptions {
   @Option(names = "--json", description = "Print one JSON document (failures included) instead of text.")
   boolean json;
 
+  @Option(names = "--classpath", paramLabel = "JARS", split = ":",
+      description = "Jars or folders with your own classes (neuron-state 'transform:', step types), ':'-separated.")
+  List<Path> classpath = new ArrayList<>();
+
   /** This command's options, completed by those given before the command name, then the environment. */
   GlobalOptions over(GlobalOptions outer, Map<String, String> env) {
     GlobalOptions merged = new GlobalOptions();
@@ -36,6 +42,8 @@ final class GlobalOptions {
     merged.plans = Path.of(first(plans == null ? null : plans.toString(), outer.plans == null ? null : outer.plans.toString(),
         env.get("HAL9_PLANS"), DEFAULT_PLANS));
     merged.json = json || outer.json;
+    merged.classpath = new ArrayList<>(outer.classpath);
+    merged.classpath.addAll(classpath);
     return merged;
   }
 

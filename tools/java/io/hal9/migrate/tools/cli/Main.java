@@ -24,6 +24,7 @@ import picocli.CommandLine.Mixin;
       RollbackCommand.class,
       RepairCommand.class,
       UnlockCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",

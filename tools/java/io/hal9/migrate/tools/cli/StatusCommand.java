@@ -3,12 +3,17 @@ package io.hal9.migrate.tools.cli;
 import io.hal9.migrate.checkpoints.LockHolder;
 import io.hal9.migrate.engine.Hal9Migrate;
 import io.hal9.migrate.engine.Status;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
+import java.util.Optional;
 import java.util.Map;
 import picocli.CommandLine.Command;
 
 @Command(name = "status", description = "Show every version and step with its state and rows, and who holds the lock.")
 final class StatusCommand extends EngineCommand {
+  private static final ObjectMapper COUNTERS = new ObjectMapper();
 
   @Override
   Map<String, Object> execute(Hal9Migrate hal9) {
@@ -21,8 +26,8 @@ final class StatusCommand extends EngineCommand {
     for (Status.VersionStatus version : status.versions()) {
       out.line(String.format("V%-6s %-12s %s", version.version(), version.state(), version.description()));
       for (Status.StepStatus step : version.steps()) {
-        out.line(String.format("        %-24s %-12s %-12s %,d rows%s", step.id(), step.type(), step.state(), step.rows(),
-            step.error() == null ? "" : "  error: " + step.error()));
+        out.line(String.format("        %-24s %-12s %-12s %,d rows%s%s", step.id(), step.type(), step.state(), step.rows(),
+            counters(step).map(c -> " " + c).orElse(""), step.error() == null ? "" : "  error: " + step.error()));
       }
     }
     out.line(status.lock().map(h -> "Lock: held by " + h.describe()).orElse("Lock: free"));
@@ -50,7 +55,29 @@ final class StatusCommand extends EngineCommand {
     s.put("rows", step.rows());
     s.put("attempts", step.attempts());
     s.put("error", step.error());
+    if (step.counters() != null) {
+      s.put("counters", counterTree(step.counters()));
+    }
     return s;
+  }
+
+  private static JsonNode counterTree(String json) {
+    try {
+      return COUNTERS.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreadable step counters: " + json, e);
+    }
+  }
+
+  /** A step's own counts, such as {@code (migrated 10, skipped 2, rejected 1)}. */
+  private static Optional<String> counters(Status.StepStatus step) {
+    if (step.counters() == null) {
+      return Optional.empty();
+    }
+    StringBuilder text = new StringBuilder();
+    counterTree(step.counters()).fields().forEachRemaining(e ->
+        text.append(text.length() == 0 ? "(" : ", ").append(e.getKey()).append(' ').append(e.getValue().asText()));
+    return Optional.of(text.append(')').toString());
   }
 
   private static Map<String, Object> lock(LockHolder holder) {

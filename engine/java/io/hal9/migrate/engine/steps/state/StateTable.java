@@ -14,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,13 +23,14 @@ import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Row4;
+import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
  * The user's neuron table as a neuron-state step reads and writes it: keyset batches on its key, and one
- * set-based MERGE per batch (a VALUES list joined on the key) instead of an UPDATE per row.
+ * set-based statement per batch instead of an UPDATE per row.
  */
 final class StateTable {
   private final Table<Record> table;
@@ -97,41 +99,72 @@ final class StateTable {
         });
   }
 
-  /** One UPDATE for the whole batch: each row gets its new state, {@code toVersion} and (if tracked) layer. */
+  /** One statement for the whole batch: each row gets its new state, {@code toVersion} and (if tracked) layer. */
   void update(DSLContext tx, List<StateRow> rows, List<String> newStates, int toVersion) {
     if (rows.isEmpty()) {
       return;
     }
-    List<Row4<Object, Object, Integer, String>> values = new ArrayList<>(rows.size());
+    Object[] keys = new Object[rows.size()];
+    String[] layers = new String[rows.size()];
+    Integer[] versions = new Integer[rows.size()];
     for (int i = 0; i < rows.size(); i++) {
-      StateRow row = rows.get(i);
-      values.add(row(DSL.val(row.key, key.getDataType()), DSL.val(state.value(newStates.get(i)), state.field().getDataType()),
-          DSL.val(toVersion), DSL.val(row.layer())));
+      keys[i] = rows.get(i).key;
+      layers[i] = rows.get(i).layer();
+      versions[i] = toVersion;
     }
-    write(tx, values);
+    write(tx, keys, newStates.toArray(String[]::new), versions, layers);
   }
 
   /** Writes the snapshots' values back: state, version and (if tracked) layer, exactly as they were. */
   void restore(DSLContext tx, List<RowSnapshot> snapshots) {
-    List<Row4<Object, Object, Integer, String>> values = new ArrayList<>(snapshots.size());
-    for (RowSnapshot s : snapshots) {
-      values.add(row(DSL.val(key(s.key()), key.getDataType()), DSL.val(state.value(s.state()), state.field().getDataType()),
-          DSL.val(s.version()), DSL.val(s.layer())));
+    Object[] keys = new Object[snapshots.size()];
+    String[] states = new String[snapshots.size()];
+    Integer[] versions = new Integer[snapshots.size()];
+    String[] layers = new String[snapshots.size()];
+    for (int i = 0; i < snapshots.size(); i++) {
+      RowSnapshot s = snapshots.get(i);
+      keys[i] = key(s.key());
+      states[i] = s.state();
+      versions[i] = s.version();
+      layers[i] = s.layer();
     }
-    write(tx, values);
+    write(tx, keys, states, versions, layers);
   }
 
-  @SuppressWarnings("unchecked")
-  private void write(DSLContext tx, List<Row4<Object, Object, Integer, String>> rows) {
-    Table<?> v = values(rows.toArray(Row4[]::new)).as("v", "k", "s", "ver", "l");
-    Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
-    assignments.put(state.field(), v.field("s"));
-    assignments.put(version, v.field("ver"));
-    if (layer != null) {
-      assignments.put(layer, v.field("l"));
+  /**
+   * PostgreSQL: UPDATE .. FROM unnest(four arrays), four bind values however large the batch. H2: MERGE
+   * from a VALUES list (H2 has no UPDATE .. FROM, and binds JSON its own way).
+   */
+  private void write(DSLContext tx, Object[] keys, String[] states, Integer[] versions, String[] layers) {
+    Table<?> v;
+    Field<?> newState;
+    if (tx.dialect() == SQLDialect.POSTGRES) {
+      Object typedKeys = numericKey ? Arrays.stream(keys).map(k -> (Long) k).toArray(Long[]::new)
+          : Arrays.stream(keys).map(String::valueOf).toArray(String[]::new);
+      v = DSL.table("unnest({0}, {1}, {2}, {3})", DSL.val(typedKeys), DSL.val(states), DSL.val(versions), DSL.val(layers))
+          .as("v", "k", "s", "ver", "l");
+      newState = field(unquotedName("v", "s")).cast(state.field().getDataType());
+    } else {
+      List<Row4<Object, Object, Integer, String>> rows = new ArrayList<>(keys.length);
+      for (int i = 0; i < keys.length; i++) {
+        rows.add(row(DSL.val(keys[i], key.getDataType()), DSL.val(state.value(states[i]), state.field().getDataType()),
+            DSL.val(versions[i]), DSL.val(layers[i])));
+      }
+      v = values(rows.toArray(Row4[]::new)).as("v", "k", "s", "ver", "l");
+      newState = field(unquotedName("v", "s"));
     }
-    // MERGE, not UPDATE .. FROM: one statement that H2 and PostgreSQL (15+) both run natively.
-    tx.mergeInto(table).using(v).on(key.eq((Field<Object>) v.field("k"))).whenMatchedThenUpdate().set(assignments).execute();
+    Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
+    assignments.put(state.field(), newState);
+    assignments.put(version, field(unquotedName("v", "ver"), Integer.class));
+    if (layer != null) {
+      assignments.put(layer, field(unquotedName("v", "l"), String.class));
+    }
+    Field<Object> k = field(unquotedName("v", "k"));
+    if (tx.dialect() == SQLDialect.POSTGRES) {
+      tx.update(table).set(assignments).from(v).where(key.eq(k)).execute();
+    } else {
+      tx.mergeInto(table).using(v).on(key.eq(k)).whenMatchedThenUpdate().set(assignments).execute();
+    }
   }
 
   List<RowSnapshot> snapshots(List<StateRow> rows) {

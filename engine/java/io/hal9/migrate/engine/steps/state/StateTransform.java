@@ -11,12 +11,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hal9.migrate.engine.spi.InvalidNeuronException;
 import io.hal9.migrate.engine.spi.NeuronTransform;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What happens to one row's state: parse, the step's ops in order, the user's transform, serialize. Exact
  * decimals in and out, so a value not touched by an op is written back digit for digit.
  */
-final class StateTransform {
+public final class StateTransform {
   static final ObjectMapper JSON = JsonMapper.builder()
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
@@ -29,6 +30,28 @@ final class StateTransform {
   StateTransform(List<StateOps.Op> ops, NeuronTransform custom) {
     this.ops = ops;
     this.custom = custom;
+  }
+
+  /**
+   * The transform of a neuron-state step's {@code ops:} (as in a plan file), for tools that must do exactly
+   * what the step does, such as the benchmark's plain JDBC loop.
+   */
+  public static StateTransform ofOps(JsonNode ops, String stateColumn) {
+    List<String> problems = new java.util.ArrayList<>();
+    List<StateOps.Op> parsed = StateOps.parse(ops, stateColumn, problems::add);
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException(String.join("; ", problems));
+    }
+    return new StateTransform(parsed, null);
+  }
+
+  /** One row through the ops: its new state document and layer. */
+  public record Result(String state, String layer) {}
+
+  /** @throws InvalidNeuronException when the row cannot be transformed */
+  public Result apply(String key, String state, String layer, Map<String, String> columns) {
+    StateRow row = new StateRow(key, state, null, layer, columns);
+    return new Result(apply(row), row.layer());
   }
 
 

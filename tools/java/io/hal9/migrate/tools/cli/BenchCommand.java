@@ -1,0 +1,87 @@
+package io.hal9.migrate.tools.cli;
+
+import io.hal9.migrate.engine.ErrorCode;
+import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.Secrets;
+import io.hal9.migrate.tools.bench.NeuronStateBench;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "bench", description = "Benchmarks, measured side by side in one process.",
+    subcommands = BenchCommand.NeuronState.class)
+final class BenchCommand implements Runnable {
+  @ParentCommand Main parent;
+
+  @Override
+  public void run() {
+    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing benchmark (neuron-state)");
+  }
+
+  @Command(name = "neuron-state",
+      description = "The neuron-state step against a plain JDBC keyset loop on identical data (in a scratch schema hal9_bench).")
+  static final class NeuronState implements Callable<Integer> {
+    @ParentCommand BenchCommand bench;
+    @Mixin GlobalOptions own;
+
+    @Option(names = "--rows", paramLabel = "N", description = "Rows in each table (default 100000).")
+    long rows = 100_000;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "Rows per batch for both (default 1000).")
+    int batchSize = 1000;
+
+    @Option(names = "--snapshot", paramLabel = "true|false", arity = "1", description = "Keep per-row snapshots (default false).")
+    boolean snapshot;
+
+    @Override
+    public Integer call() {
+      Main main = bench.parent;
+      GlobalOptions options = own.over(main.global, main.env);
+      Output out = new Output(options.json, main.out, main.err);
+      try {
+        NeuronStateBench.Result r = new NeuronStateBench(options.url, options.user, options.password, rows, batchSize, snapshot).run();
+        out.line(String.format(Locale.ROOT, "neuron-state on %s: %,d rows, batch %d, snapshot %s", r.database(), r.rows(),
+            r.batchSize(), r.snapshot() ? "on" : "off"));
+        out.line(String.format(Locale.ROOT, "  plain JDBC loop  %,10.0f rows/s  %7.2f s  peak heap %4d MB", r.plain().rowsPerSecond(),
+            r.plain().seconds(), r.plain().peakHeapBytes() >> 20));
+        out.line(String.format(Locale.ROOT, "  engine step      %,10.0f rows/s  %7.2f s  peak heap %4d MB", r.engine().rowsPerSecond(),
+            r.engine().seconds(), r.engine().peakHeapBytes() >> 20));
+        out.line(String.format(Locale.ROOT, "  ratio engine/plain %.2fx; checkpoint transaction p50 %.1f ms, p99 %.1f ms (%d batches)",
+            r.ratio(), r.transactionP50Millis(), r.transactionP99Millis(), r.transactions()));
+        out.line("  results identical row for row: " + (r.identical() ? "yes" : "NO"));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("benchmark", "neuron-state");
+        fields.put("database", r.database());
+        fields.put("rows", r.rows());
+        fields.put("batchSize", r.batchSize());
+        fields.put("snapshot", r.snapshot());
+        fields.put("plain", phase(r.plain()));
+        fields.put("engine", phase(r.engine()));
+        fields.put("ratio", r.ratio());
+        fields.put("checkpointTransactionP50Ms", r.transactionP50Millis());
+        fields.put("checkpointTransactionP99Ms", r.transactionP99Millis());
+        fields.put("identical", r.identical());
+        out.success("bench", fields);
+        return r.identical() ? 0 : ErrorCode.INTERNAL.exitCode();
+      } catch (Hal9MigrateException e) {
+        return out.failure("bench", e, e.code().exitCode());
+      } catch (Exception e) {
+        String message = Secrets.redact(e.getClass().getSimpleName() + ": " + e.getMessage(), options.password);
+        return out.failure("bench", new Hal9MigrateException(ErrorCode.INTERNAL, message, e), ErrorCode.INTERNAL.exitCode());
+      }
+    }
+
+    private static Map<String, Object> phase(NeuronStateBench.Phase phase) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("rowsPerSecond", phase.rowsPerSecond());
+      fields.put("seconds", phase.seconds());
+      fields.put("peakHeapBytes", phase.peakHeapBytes());
+      return fields;
+    }
+  }
+}
