@@ -11,6 +11,8 @@ import org.jooq.DSLContext;
 import org.jooq.InsertValuesStep4;
 import org.jooq.InsertValuesStep5;
 import org.jooq.Record;
+import org.jooq.Record5;
+import org.jooq.Select;
 
 /**
  * Per-row records of data steps: snapshots (hal9_snapshots) and rejects (hal9_rejects). Writes take the
@@ -29,6 +31,14 @@ public final class RowData {
       insert = insert.values(stepId, row.key(), row.state(), row.version(), row.layer());
     }
     insert.execute();
+  }
+
+  /**
+   * Snapshots taken inside the database: {@code rows} selects (step id, key, state, version, layer) as text,
+   * text, text, integer, text from the user's table, before the statement that changes them.
+   */
+  public static void snapshotted(DSLContext tx, Select<? extends Record5<String, String, String, Integer, String>> rows) {
+    tx.insertInto(SNAPSHOTS, SNAPSHOT_STEP, SNAPSHOT_KEY, SNAPSHOT_STATE, SNAPSHOT_VERSION, SNAPSHOT_LAYER).select(rows).execute();
   }
 
   /** Up to {@code limit} snapshots of the step; rollback restores them and then removes them. */

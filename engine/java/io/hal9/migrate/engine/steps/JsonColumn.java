@@ -46,6 +46,10 @@ public final class JsonColumn {
     return new JsonColumn(DSL.field(unquotedName(table.getName(), column), (DataType<Object>) type), storage);
   }
 
+  public boolean jsonb() {
+    return storage == Storage.JSONB;
+  }
+
   public Field<Object> field() {
     return field;
   }

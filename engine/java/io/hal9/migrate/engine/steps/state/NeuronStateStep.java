@@ -1,20 +1,22 @@
 package io.hal9.migrate.engine.steps.state;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.hal9.migrate.checkpoints.RowData;
 import io.hal9.migrate.checkpoints.RowSnapshot;
 import io.hal9.migrate.engine.plan.StepDefinition;
 import io.hal9.migrate.engine.spi.Batch;
 import io.hal9.migrate.engine.spi.InvalidNeuronException;
+import io.hal9.migrate.engine.spi.NeuronTransform;
 import io.hal9.migrate.engine.spi.Step;
 import io.hal9.migrate.engine.spi.StepContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
@@ -24,6 +26,8 @@ import org.jooq.impl.DSL;
  */
 final class NeuronStateStep implements Step {
   private final StepDefinition step;
+  private final List<StateOps.Op> ops;
+  private final NeuronTransform custom;
   private final StateTransform transform;
   private final int batchSize;
   private final int fromVersion;
@@ -31,9 +35,11 @@ final class NeuronStateStep implements Step {
   private final boolean snapshot;
   private final boolean skipInvalid;
 
-  NeuronStateStep(StepDefinition step, StateTransform transform) {
+  NeuronStateStep(StepDefinition step, List<StateOps.Op> ops, NeuronTransform custom) {
     this.step = step;
-    this.transform = transform;
+    this.ops = ops;
+    this.custom = custom;
+    this.transform = new StateTransform(ops, custom);
     this.batchSize = step.intValue("batch-size");
     this.fromVersion = step.intValue("from-version");
     this.toVersion = step.intValue("to-version");
@@ -57,6 +63,11 @@ final class NeuronStateStep implements Step {
     try {
       // The total is for progress and ETA only; counting must not delay the first batch of a resumed step.
       reader.submit(() -> context.expect(context.dsl().fetchCount(DSL.table(DSL.unquotedName(step.string("table"))))));
+      Optional<StatePushdown> pushdown = pushdown(context, table);
+      if (pushdown.isPresent()) {
+        runInDatabase(context, table, pushdown.get(), counters, reader);
+        return;
+      }
       String cursor = context.cursor();
       Future<Prepared> next = reader.submit(() -> prepare(context.dsl(), table, cursor));
       while (true) {
@@ -79,6 +90,61 @@ final class NeuronStateStep implements Step {
     } finally {
       reader.shutdownNow();
     }
+  }
+
+  /**
+   * The ops run inside PostgreSQL when the state column is JSONB, no custom transform is set and every op
+   * has an exact SQL form; otherwise (H2, text columns, transforms) in Java.
+   */
+  private Optional<StatePushdown> pushdown(StepContext context, StateTable table) {
+    if (context.dialect() != SQLDialect.POSTGRES || !table.jsonb() || custom != null || !step.bool("pushdown")) {
+      return Optional.empty();
+    }
+    return StatePushdown.of(ops);
+  }
+
+  /**
+   * Batches transformed by the database: the next batch's boundary is found while this one is written; the
+   * batch's snapshots, UPDATE, rejects and checkpoint share one transaction, as on the Java path.
+   */
+  private void runInDatabase(StepContext context, StateTable table, StatePushdown pushdown, Counters counters,
+      ExecutorService reader) throws Exception {
+    Object start = key(table, context.cursor());
+    Future<StateTable.Boundary> next = reader.submit(() -> table.boundary(context.dsl(), start, batchSize, fromVersion));
+    Object after = start;
+    while (true) {
+      StateTable.Boundary batch = await(next);
+      if (batch.rows() == 0) {
+        return;
+      }
+      Object first = after;
+      Object last = table.key(batch.lastKey());
+      next = reader.submit(() -> table.boundary(context.dsl(), last, batchSize, fromVersion));
+      context.commit(tx -> {
+        if (snapshot) {
+          table.snapshotInDatabase(tx, step.id(), first, last, fromVersion);
+        }
+        int migrated = table.transformInDatabase(tx, pushdown, first, last, fromVersion, toVersion);
+        List<String[]> rejects = migrated < batch.fromRows()
+            ? table.rejectedInDatabase(tx, pushdown, first, last, fromVersion) : List.of();
+        if (!rejects.isEmpty() && !skipInvalid) {
+          throw invalid(rejects.get(0)[0], rejects.get(0)[1]);
+        }
+        RowData.rejected(tx, step.id(), rejects);
+        counters.add(migrated, batch.rows() - batch.fromRows(), rejects.size());
+        return new Batch(batch.lastKey(), batch.rows(), counters.json());
+      });
+      after = last;
+    }
+  }
+
+  private static Object key(StateTable table, String cursor) {
+    return cursor == null ? null : table.key(cursor);
+  }
+
+  private InvalidNeuronException invalid(String key, String reason) {
+    return new InvalidNeuronException("row " + step.string("key") + "=" + key + ": " + reason
+        + " (on-invalid: fail; use on-invalid: skip to record such rows in hal9_rejects and go on)");
   }
 
   /** Reads the batch after {@code cursor} and transforms its rows on all cores. */
@@ -108,8 +174,7 @@ final class NeuronStateStep implements Step {
       StateRow row = rows.get(i);
       if (reasons[i] != null) {
         if (!skipInvalid) {
-          throw new InvalidNeuronException("row " + step.string("key") + "=" + row.key() + ": " + reasons[i]
-              + " (on-invalid: fail; use on-invalid: skip to record such rows in hal9_rejects and go on)");
+          throw invalid(row.key(), reasons[i]);
         }
         rejects.add(new String[] {row.key(), reasons[i]});
       } else if (newStates[i] != null) {
@@ -150,33 +215,24 @@ final class NeuronStateStep implements Step {
 
   private StateTable table(DSLContext dsl) {
     List<String> columns = new ArrayList<>();
-    boolean layers = false;
-    for (JsonNode op : step.value("ops") == null ? List.<JsonNode>of() : iterable(step.value("ops"))) {
-      if (op.has("layer-map")) {
+    boolean layers = custom != null;
+    for (StateOps.Op op : ops) {
+      if (op instanceof StateOps.LayerMap map) {
         layers = true;
-        String from = op.get("layer-map").path("from").asText();
-        if (!from.startsWith(step.string("state-column") + ".")) {
-          columns.add(from);
+        if (map.column() != null) {
+          columns.add(map.column());
         }
       }
     }
-    layers |= step.has("transform");
     return StateTable.of(dsl, step.string("table"), step.string("key"), step.string("state-column"),
         step.string("version-column"), layers ? step.string("layer-column") : null, columns);
   }
 
-  private static List<JsonNode> iterable(JsonNode node) {
-    List<JsonNode> items = new ArrayList<>();
-    node.forEach(items::add);
-    return items;
-  }
-
-  private static Prepared await(Future<Prepared> future) throws Exception {
+  private static <T> T await(Future<T> future) throws Exception {
     try {
       return future.get();
     } catch (ExecutionException e) {
       throw e.getCause() instanceof Exception cause ? cause : e;
     }
   }
-
 }

@@ -43,7 +43,8 @@ public final class NeuronStateStepType implements StepType {
         Param.optional("on-invalid", STRING, "fail"),
         Param.optional("ops", LIST, null),
         Param.optional("transform", STRING, null),
-        Param.tuning("batch-size", POSITIVE_INTEGER, 1000));
+        Param.tuning("batch-size", POSITIVE_INTEGER, 1000),
+        Param.tuning("pushdown", BOOLEAN, true));
   }
 
   @Override
@@ -74,7 +75,7 @@ public final class NeuronStateStepType implements StepType {
   public Step create(StepDefinition step) {
     List<String> problems = new ArrayList<>();
     List<StateOps.Op> ops = StateOps.parse(step.value("ops"), step.string("state-column"), problems::add);
-    return new NeuronStateStep(step, new StateTransform(ops, step.has("transform") ? transform(step) : null));
+    return new NeuronStateStep(step, ops, step.has("transform") ? transform(step) : null);
   }
 
   /** The user's transform class, from the thread's context class loader (the CLI's --classpath). */

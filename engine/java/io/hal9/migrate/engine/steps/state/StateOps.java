@@ -21,7 +21,7 @@ final class StateOps {
   private StateOps() {}
 
   /** One operation on one row. */
-  interface Op {
+  sealed interface Op permits Rename, Clamp, Multiply, SetField, Default, Remove, LayerMap {
     void apply(Neuron neuron);
   }
 
@@ -61,12 +61,12 @@ final class StateOps {
       }
       Args a = new Args(where, args, KEYS.get(name), problems);
       Op op = switch (name) {
-        case "rename" -> rename(a.path("from"), a.path("to"));
+        case "rename" -> new Rename(a.path("from"), a.path("to"));
         case "clamp" -> clamp(a.path("field"), a.optionalNumber("min"), a.optionalNumber("max"), a);
-        case "multiply" -> multiply(a.path("field"), a.number("by"));
-        case "set" -> set(a.path("field"), a.value("value"));
-        case "default" -> fallback(a.path("field"), a.value("value"));
-        case "remove" -> remove(a.path("field"));
+        case "multiply" -> new Multiply(a.path("field"), a.number("by"));
+        case "set" -> new SetField(a.path("field"), a.value("value"));
+        case "default" -> new Default(a.path("field"), a.value("value"));
+        case "remove" -> new Remove(a.path("field"));
         case "layer-map" -> layerMap(a.text("from"), a.map("map"), a.optionalText("default"), stateColumn);
         default -> throw new IllegalStateException(name);
       };
@@ -77,24 +77,21 @@ final class StateOps {
     return parsed;
   }
 
-  private static Op rename(FieldPath from, FieldPath to) {
-    return neuron -> {
+  record Rename(FieldPath from, FieldPath to) implements Op {
+    @Override
+    public void apply(Neuron neuron) {
       ObjectNode parent = from.parent(neuron.state());
       if (parent == null || !parent.has(from.last())) {
         return;
       }
       JsonNode value = parent.remove(from.last());
       to.parentCreating(neuron.state()).set(to.last(), value);
-    };
+    }
   }
 
-  private static Op clamp(FieldPath field, BigDecimal min, BigDecimal max, Args args) {
-    if (min == null && max == null) {
-      args.problem("give 'min', 'max' or both");
-    } else if (min != null && max != null && min.compareTo(max) > 0) {
-      args.problem("'min' " + min + " is above 'max' " + max);
-    }
-    return neuron -> {
+  record Clamp(FieldPath field, BigDecimal min, BigDecimal max) implements Op {
+    @Override
+    public void apply(Neuron neuron) {
       BigDecimal value = number(neuron, field);
       if (value == null) {
         return;
@@ -103,51 +100,60 @@ final class StateOps {
       if (clamped != value) {
         field.parent(neuron.state()).put(field.last(), clamped);
       }
-    };
+    }
   }
 
-  private static Op multiply(FieldPath field, BigDecimal by) {
-    return neuron -> {
+  record Multiply(FieldPath field, BigDecimal by) implements Op {
+    @Override
+    public void apply(Neuron neuron) {
       BigDecimal value = number(neuron, field);
       if (value != null) {
         field.parent(neuron.state()).put(field.last(), value.multiply(by));
       }
-    };
+    }
   }
 
-  private static Op set(FieldPath field, JsonNode value) {
-    return neuron -> field.parentCreating(neuron.state()).set(field.last(), value.deepCopy());
+  record SetField(FieldPath field, JsonNode value) implements Op {
+    @Override
+    public void apply(Neuron neuron) {
+      field.parentCreating(neuron.state()).set(field.last(), value.deepCopy());
+    }
   }
 
-  private static Op fallback(FieldPath field, JsonNode value) {
-    return neuron -> {
+  /** Sets the field only where it is missing or JSON null. */
+  record Default(FieldPath field, JsonNode value) implements Op {
+    @Override
+    public void apply(Neuron neuron) {
       JsonNode current = field.get(neuron.state());
       if (current == null || current.isNull()) {
         field.parentCreating(neuron.state()).set(field.last(), value.deepCopy());
       }
-    };
+    }
   }
 
-  private static Op remove(FieldPath field) {
-    return neuron -> {
+  record Remove(FieldPath field) implements Op {
+    @Override
+    public void apply(Neuron neuron) {
       ObjectNode parent = field.parent(neuron.state());
       if (parent != null) {
         parent.remove(field.last());
       }
-    };
+    }
   }
 
-  /** {@code from: kind} reads the column {@code kind}; {@code from: state.neuron_type} a field of the state. */
-  private static Op layerMap(String from, Map<String, String> map, String fallback, String stateColumn) {
-    boolean inState = from != null && from.startsWith(stateColumn + ".");
-    FieldPath path = inState ? FieldPath.of(from.substring(stateColumn.length() + 1)) : null;
-    return neuron -> {
+  /**
+   * {@code from: kind} reads the column {@code kind}; {@code from: state.neuron_type} a field of the state
+   * ({@code path} is then set, {@code column} null).
+   */
+  record LayerMap(String column, FieldPath path, Map<String, String> map, String fallback) implements Op {
+    @Override
+    public void apply(Neuron neuron) {
       String value;
-      if (inState) {
+      if (path != null) {
         JsonNode node = path.get(neuron.state());
         value = node == null || node.isNull() ? null : node.asText();
       } else {
-        value = neuron.column(from);
+        value = neuron.column(column);
       }
       String layer = value == null ? null : map.get(value);
       if (layer == null) {
@@ -156,10 +162,25 @@ final class StateOps {
       if (layer != null) {
         neuron.layer(layer);
       }
-    };
+    }
   }
 
   /** The numeric value at {@code field}, null when missing or JSON null; a non-number rejects the row. */
+  private static Op clamp(FieldPath field, BigDecimal min, BigDecimal max, Args args) {
+    if (min == null && max == null) {
+      args.problem("give 'min', 'max' or both");
+    } else if (min != null && max != null && min.compareTo(max) > 0) {
+      args.problem("'min' " + min + " is above 'max' " + max);
+    }
+    return new Clamp(field, min, max);
+  }
+
+  private static Op layerMap(String from, Map<String, String> map, String fallback, String stateColumn) {
+    boolean inState = from != null && from.startsWith(stateColumn + ".");
+    return inState ? new LayerMap(null, FieldPath.of(from.substring(stateColumn.length() + 1)), map, fallback)
+        : new LayerMap(from, null, map, fallback);
+  }
+
   private static BigDecimal number(Neuron neuron, FieldPath field) {
     JsonNode value = field.get(neuron.state());
     if (value == null || value.isNull()) {

@@ -8,6 +8,7 @@ import static org.jooq.impl.DSL.unquotedName;
 import static org.jooq.impl.DSL.values;
 import static org.jooq.impl.DSL.when;
 
+import io.hal9.migrate.checkpoints.RowData;
 import io.hal9.migrate.checkpoints.RowSnapshot;
 import io.hal9.migrate.engine.steps.JsonColumn;
 import java.sql.ResultSet;
@@ -18,9 +19,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.DataType;
 import org.jooq.Field;
+import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.Row4;
 import org.jooq.SQLDialect;
@@ -70,6 +73,10 @@ final class StateTable {
         JsonColumn.of(dsl, table, stateColumn), column(table, stateColumn, SQLDataType.VARCHAR),
         column(table, versionColumn, SQLDataType.INTEGER),
         layerColumn == null ? null : column(table, layerColumn, SQLDataType.VARCHAR), extras);
+  }
+
+  boolean jsonb() {
+    return state.jsonb();
   }
 
   /** The key as stored in a cursor, typed for comparison. */
@@ -165,6 +172,77 @@ final class StateTable {
     } else {
       tx.mergeInto(table).using(v).on(key.eq(k)).whenMatchedThenUpdate().set(assignments).execute();
     }
+  }
+
+  /** Where a batch ends: its last key, its rows, and how many of them are at the step's from-version. */
+  record Boundary(String lastKey, long rows, long fromRows) {}
+
+  Boundary boundary(DSLContext dsl, Object after, int limit, int fromVersion) {
+    Table<?> batch = dsl.select(key.as("k"), version.as("v")).from(table)
+        .where(after == null ? DSL.noCondition() : key.gt(after)).orderBy(key).limit(limit).asTable("b");
+    Field<Object> k = field(unquotedName("b", "k"));
+    Field<Integer> v = field(unquotedName("b", "v"), Integer.class);
+    Record r = dsl.select(DSL.max(k), DSL.count(), DSL.count().filterWhere(v.eq(inline(fromVersion)))).from(batch).fetchOne();
+    return new Boundary(r.get(0) == null ? null : String.valueOf(r.get(0)), r.get(1, Long.class), r.get(2, Long.class));
+  }
+
+  /** The rows at {@code fromVersion} with keys in (after, last]. */
+  private Condition range(Object after, Object last, int fromVersion) {
+    return (after == null ? DSL.noCondition() : key.gt(after)).and(key.le(last)).and(version.eq(inline(fromVersion)));
+  }
+
+  /** Snapshots of the range's rows, taken by the database before the update. */
+  void snapshotInDatabase(DSLContext tx, String stepId, Object after, Object last, int fromVersion) {
+    RowData.snapshotted(tx, tx.select(inline(stepId), key.cast(SQLDataType.VARCHAR), stateText.cast(SQLDataType.VARCHAR),
+        version, layer == null ? DSL.castNull(String.class) : layer).from(table).where(range(after, last, fromVersion)));
+  }
+
+  /** Transforms the range in the database with one UPDATE; returns the rows changed (rejected ones are not). */
+  int transformInDatabase(DSLContext tx, StatePushdown pushdown, Object after, Object last, int fromVersion, int toVersion) {
+    Table<?> c = chain(tx, pushdown, after, last, fromVersion);
+    int n = pushdown.size();
+    Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
+    assignments.put(state.field(), field(unquotedName(c.getName(), "s" + n), JSONB.class));
+    assignments.put(version, inline(toVersion));
+    if (layer != null) {
+      assignments.put(layer, field(unquotedName(c.getName(), "l" + n), String.class));
+    }
+    return tx.update(table).set(assignments).from(c)
+        .where(key.eq(field(unquotedName(c.getName(), "k"))).and(field(unquotedName(c.getName(), "r" + n)).isNull()))
+        .execute();
+  }
+
+  /** The range's rows the ops reject, with the reason, in key order. */
+  List<String[]> rejectedInDatabase(DSLContext tx, StatePushdown pushdown, Object after, Object last, int fromVersion) {
+    Table<?> c = chain(tx, pushdown, after, last, fromVersion);
+    Field<Object> k = field(unquotedName(c.getName(), "k"));
+    Field<String> reason = field(unquotedName(c.getName(), "r" + pushdown.size()), String.class);
+    return tx.select(k, reason).from(c).where(reason.isNotNull()).orderBy(k)
+        .fetch(r -> new String[] {String.valueOf(r.value1()), r.value2()});
+  }
+
+  /**
+   * One subquery per op, each fenced with OFFSET 0 so PostgreSQL computes every stage once per row instead of
+   * inlining the whole chain into each reference.
+   */
+  private Table<?> chain(DSLContext tx, StatePushdown pushdown, Object after, Object last, int fromVersion) {
+    Field<JSONB> s0 = stateText.coerce(JSONB.class);
+    List<Field<?>> first = new ArrayList<>(List.of(key.as("k"), s0.as("s0"),
+        (layer == null ? DSL.castNull(String.class) : layer).as("l0"), StatePushdown.notAnObject(s0).as("r0")));
+    extraColumns.forEach(c -> first.add(c.as("c_" + c.getName())));
+    Table<?> stage = tx.select(first).from(table).where(range(after, last, fromVersion)).asTable("p0");
+    for (int i = 0; i < pushdown.size(); i++) {
+      String name = stage.getName();
+      Map<String, Field<String>> columns = new LinkedHashMap<>();
+      extraColumns.forEach(c -> columns.put(c.getName(), field(unquotedName(name, "c_" + c.getName()), String.class)));
+      StatePushdown.Stage out = pushdown.apply(i, new StatePushdown.Stage(field(unquotedName(name, "s" + i), JSONB.class),
+          field(unquotedName(name, "l" + i), String.class), field(unquotedName(name, "r" + i), String.class)), columns);
+      List<Field<?>> next = new ArrayList<>(List.of(field(unquotedName(name, "k")).as("k"), out.state().as("s" + (i + 1)),
+          out.layer().as("l" + (i + 1)), out.rejection().as("r" + (i + 1))));
+      columns.forEach((column, f) -> next.add(f.as("c_" + column)));
+      stage = tx.select(next).from(stage).offset(inline(0)).asTable("p" + (i + 1));
+    }
+    return stage;
   }
 
   List<RowSnapshot> snapshots(List<StateRow> rows) {
