@@ -60,21 +60,19 @@ final class StatePushdown {
     return ops.size();
   }
 
-  /** The reason to reject a row as stored: not an object is the one problem JSONB leaves possible. */
-  static Field<String> notAnObject(Field<JSONB> state) {
-    return when(typeOf(state).ne(inline("object")), inline("state is not a JSON object"));
+  /** Stage 0 from the stored document: not an object is the one problem JSONB leaves possible. */
+  static Stage start(Field<JSONB> state, Field<String> layer) {
+    Condition object = typeOf(state).eq(inline("object"));
+    return new Stage(when(object, state).otherwise(DSL.val(EMPTY)), layer,
+        when(object.not(), inline("state is not a JSON object")));
   }
 
   /**
    * The stage after op {@code index}, from the previous one (whose fields are columns of a fenced subquery).
-   * A row rejected earlier keeps its document: no later op may run into it (jsonb_set on an array fails).
+   * A rejected row is never written, so later ops may change its document freely; none of them can fail on
+   * it, since every nested write checks its parent and stage 0 hands on objects only.
    */
   Stage apply(int index, Stage in, Map<String, Field<String>> columns) {
-    Stage out = applyOp(index, in, columns);
-    return new Stage(when(in.rejection().isNull(), out.state()).otherwise(in.state()), out.layer(), out.rejection());
-  }
-
-  private Stage applyOp(int index, Stage in, Map<String, Field<String>> columns) {
     Op op = ops.get(index);
     Field<JSONB> s = in.state();
     if (op instanceof Rename r) {

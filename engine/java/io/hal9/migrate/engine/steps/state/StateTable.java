@@ -226,9 +226,9 @@ final class StateTable {
    * inlining the whole chain into each reference.
    */
   private Table<?> chain(DSLContext tx, StatePushdown pushdown, Object after, Object last, int fromVersion) {
-    Field<JSONB> s0 = stateText.coerce(JSONB.class);
-    List<Field<?>> first = new ArrayList<>(List.of(key.as("k"), s0.as("s0"),
-        (layer == null ? DSL.castNull(String.class) : layer).as("l0"), StatePushdown.notAnObject(s0).as("r0")));
+    StatePushdown.Stage start = StatePushdown.start(stateText.coerce(JSONB.class), layer == null ? DSL.castNull(String.class) : layer);
+    List<Field<?>> first = new ArrayList<>(List.of(key.as("k"), start.state().as("s0"), start.layer().as("l0"),
+        start.rejection().as("r0")));
     extraColumns.forEach(c -> first.add(c.as("c_" + c.getName())));
     Table<?> stage = tx.select(first).from(table).where(range(after, last, fromVersion)).asTable("p0");
     for (int i = 0; i < pushdown.size(); i++) {
