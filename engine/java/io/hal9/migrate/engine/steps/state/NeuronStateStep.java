@@ -130,6 +130,10 @@ final class NeuronStateStep implements Step {
         if (!rejects.isEmpty() && !skipInvalid) {
           throw invalid(rejects.get(0)[0], rejects.get(0)[1]);
         }
+        if (snapshot && !rejects.isEmpty()) {
+          // Rejected rows are not changed: no snapshot, or a rollback would overwrite a later fix of the row.
+          RowData.snapshotsRemoved(tx, step.id(), rejects.stream().map(r -> r[0]).toList());
+        }
         RowData.rejected(tx, step.id(), rejects);
         counters.add(migrated, batch.rows() - batch.fromRows(), rejects.size());
         return new Batch(batch.lastKey(), batch.rows(), counters.json());
