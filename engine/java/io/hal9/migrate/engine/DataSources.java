@@ -5,9 +5,18 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.time.Duration;
 
 /** A HikariCP pool for a JDBC URL, with the failures a user can fix reported as such. */
 final class DataSources {
+  /**
+   * How long a process keeps trying an H2 file another process is opening. The opener locks the file first
+   * and writes its auto-server address into the lock file only once the database is open; in between, a second
+   * process (two runs started together) gets "Database may be already in use" (90020) instead of reaching
+   * the server, and then the run lock (exit 3).
+   */
+  private static final Duration H2_OPENING = Duration.ofSeconds(10);
+
   private DataSources() {}
 
   static HikariDataSource pooled(String url, String user, String password) {
@@ -26,12 +35,32 @@ final class DataSources {
     config.setMaximumPoolSize(6);
     config.setConnectionTimeout(10_000);
     config.setInitializationFailTimeout(1); // fail at once: an unreachable database is exit 2, not a hang
+    long deadline = System.nanoTime() + H2_OPENING.toNanos();
+    while (true) {
+      try {
+        return new HikariDataSource(config);
+      } catch (HikariPool.PoolInitializationException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        if (isH2FileInUse(cause) && System.nanoTime() < deadline) {
+          pause();
+          continue;
+        }
+        throw new Hal9MigrateException(ErrorCode.DB_UNREACHABLE, "cannot connect to " + Secrets.redact(url, password)
+            + ": " + Secrets.redact(oneLine(cause.getMessage()), password), e);
+      }
+    }
+  }
+
+  private static boolean isH2FileInUse(Throwable cause) {
+    return cause instanceof SQLException sql && sql.getErrorCode() == 90020;
+  }
+
+  private static void pause() {
     try {
-      return new HikariDataSource(config);
-    } catch (HikariPool.PoolInitializationException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw new Hal9MigrateException(ErrorCode.DB_UNREACHABLE, "cannot connect to " + Secrets.redact(url, password)
-          + ": " + Secrets.redact(oneLine(cause.getMessage()), password), e);
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new Hal9MigrateException(ErrorCode.DB_UNREACHABLE, "interrupted while waiting for the H2 file to open", e);
     }
   }
 
