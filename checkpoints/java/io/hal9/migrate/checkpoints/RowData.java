@@ -46,13 +46,23 @@ public final class RowData {
     return dsl.select(SNAPSHOT_KEY, SNAPSHOT_STATE, SNAPSHOT_VERSION, SNAPSHOT_LAYER)
         .from(SNAPSHOTS)
         .where(SNAPSHOT_STEP.eq(stepId))
-        .orderBy(SNAPSHOT_KEY)
+        // The whole primary key: H2 then reads the first rows off the index instead of sorting every snapshot
+        // of the step for each batch (a 200,000-row rollback took 8 minutes instead of seconds).
+        .orderBy(SNAPSHOT_STEP, SNAPSHOT_KEY)
         .limit(limit)
         .fetch(r -> new RowSnapshot(r.value1(), r.value2(), r.value3(), r.value4()));
   }
 
   public static void snapshotsRemoved(DSLContext tx, String stepId, Collection<String> keys) {
     tx.deleteFrom(SNAPSHOTS).where(SNAPSHOT_STEP.eq(stepId).and(SNAPSHOT_KEY.in(keys))).execute();
+  }
+
+  /**
+   * Removes the step's snapshots with keys up to {@code lastKey}: after {@link #snapshots} read the first ones, a
+   * key range H2 deletes off the primary key (an IN list of keys there scans all the step's snapshots per batch).
+   */
+  public static void snapshotsRemovedThrough(DSLContext tx, String stepId, String lastKey) {
+    tx.deleteFrom(SNAPSHOTS).where(SNAPSHOT_STEP.eq(stepId).and(SNAPSHOT_KEY.le(lastKey))).execute();
   }
 
   public static void rejected(DSLContext tx, String stepId, List<String[]> keysAndReasons) {

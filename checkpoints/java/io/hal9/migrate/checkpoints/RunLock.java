@@ -20,6 +20,7 @@ import org.jooq.DatePart;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.SQLDialect;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,7 @@ public final class RunLock {
    */
   public Lease acquire(String command, Duration lease, Duration wait) {
     long deadline = System.nanoTime() + wait.toNanos();
+    int broken = 0;
     while (true) {
       try {
         return tryAcquire(command, lease);
@@ -59,6 +61,15 @@ public final class RunLock {
           throw held;
         }
         sleep(Math.min(500, Math.max(50, lease.toMillis() / 4)));
+      } catch (DataAccessException e) {
+        // On an embedded H2 file served by another process, that process's exit (the runner we waited for,
+        // just done) breaks the attempt's connection; H2 reconnects on the next one. The attempt committed
+        // nothing, so it is simply made again, a few times at most.
+        if (++broken > 3) {
+          throw e;
+        }
+        log.debug("run lock attempt failed, trying again: {}", e.getMessage());
+        sleep(100);
       }
     }
   }

@@ -89,7 +89,13 @@ public final class Configuration {
     if (url == null) {
       throw new Hal9MigrateException(ErrorCode.USAGE, "no database: give a DataSource or a JDBC URL");
     }
-    return new Hal9Migrate(this, plan, types, DataSources.pooled(url, user, password), true);
+    H2Startup startup = H2Startup.acquire(url);
+    try {
+      return new Hal9Migrate(this, plan, types, DataSources.pooled(url, user, password), true, startup);
+    } catch (RuntimeException e) {
+      startup.close();
+      throw e;
+    }
   }
 
   String target() {

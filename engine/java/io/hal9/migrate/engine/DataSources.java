@@ -69,12 +69,16 @@ final class DataSources {
    * the run lock (exit 3) instead of a file-in-use error.
    */
   static String withAutoServer(String url) {
-    boolean embeddedFile = url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") && !url.startsWith("jdbc:h2:tcp:")
-        && !url.startsWith("jdbc:h2:ssl:") && !url.startsWith("jdbc:h2:zip:");
-    if (!embeddedFile || url.toUpperCase(java.util.Locale.ROOT).contains("AUTO_SERVER=")) {
+    if (!isEmbeddedH2File(url) || url.toUpperCase(java.util.Locale.ROOT).contains("AUTO_SERVER=")) {
       return url;
     }
     return url + ";AUTO_SERVER=TRUE";
+  }
+
+  /** An H2 database in a local file, opened by this process (not in memory, not through a server). */
+  static boolean isEmbeddedH2File(String url) {
+    return url.startsWith("jdbc:h2:") && !url.startsWith("jdbc:h2:mem:") && !url.startsWith("jdbc:h2:tcp:")
+        && !url.startsWith("jdbc:h2:ssl:") && !url.startsWith("jdbc:h2:zip:");
   }
 
   static String oneLine(String message) {

@@ -43,9 +43,16 @@ public final class Hal9Migrate implements AutoCloseable {
   private final boolean ownsDataSource;
   private final CheckpointStore store;
   private final DSLContext dsl;
+  private final H2Startup startup;
   private volatile boolean stopRequested;
 
   Hal9Migrate(Configuration config, Plan plan, Map<String, StepType> types, DataSource dataSource, boolean ownsDataSource) {
+    this(config, plan, types, dataSource, ownsDataSource, H2Startup.NONE);
+  }
+
+  Hal9Migrate(Configuration config, Plan plan, Map<String, StepType> types, DataSource dataSource, boolean ownsDataSource,
+      H2Startup startup) {
+    this.startup = startup;
     this.config = config;
     this.plan = plan;
     this.types = types;
@@ -277,6 +284,7 @@ public final class Hal9Migrate implements AutoCloseable {
         log.debug("closing the pool failed", e);
       }
     }
+    startup.close(); // after the pool: the next process must not become a client of a server about to go
   }
 
   private StepOutcome runStep(StepDefinition definition, StepCheckpoint checkpoint, CheckpointWriter writer) {
@@ -380,7 +388,7 @@ public final class Hal9Migrate implements AutoCloseable {
   private <T> T locked(String command, java.util.function.Function<Lease, T> work) {
     Lease lease;
     try {
-      lease = store.lock().acquire(command, config.lease(), config.lockWait());
+      lease = acquire(command);
     } catch (LockHeldException e) {
       LockHolder holder = e.holder();
       throw new Hal9MigrateException(ErrorCode.LOCKED, "database is locked by a live run on " + holder.host()
@@ -408,6 +416,20 @@ public final class Hal9Migrate implements AutoCloseable {
     } finally {
       lease.close(outcome);
     }
+  }
+
+  /** Takes the run lock; the first attempt ends this process's start on an embedded H2 file (see H2Startup). */
+  private Lease acquire(String command) {
+    try {
+      return store.lock().acquire(command, config.lease(), Duration.ZERO);
+    } catch (LockHeldException held) {
+      if (config.lockWait().isZero()) {
+        throw held;
+      }
+    } finally {
+      startup.close();
+    }
+    return store.lock().acquire(command, config.lease(), config.lockWait());
   }
 
   private HistoryEntry entry(PlanVersion version, String action, long millis) {
