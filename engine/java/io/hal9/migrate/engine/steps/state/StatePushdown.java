@@ -63,7 +63,7 @@ final class StatePushdown {
   /** Stage 0 from the stored document: not an object is the one problem JSONB leaves possible. */
   static Stage start(Field<JSONB> state, Field<String> layer) {
     Condition object = typeOf(state).eq(inline("object"));
-    return new Stage(when(object, state).otherwise(DSL.val(EMPTY)), layer,
+    return new Stage(when(object, state).otherwise(inline(EMPTY)), layer,
         when(object.not(), inline("state is not a JSON object")));
   }
 
@@ -96,13 +96,13 @@ final class StatePushdown {
       return numeric(in, m.field(), textAt(s, m.field()).cast(SQLDataType.NUMERIC).mul(inline(m.by())));
     }
     if (op instanceof SetField f) {
-      Stage set = setCreating(s, f.field(), DSL.val(JSONB.valueOf(f.value().toString())), in);
+      Stage set = setCreating(s, f.field(), inline(JSONB.valueOf(f.value().toString())), in);
       return new Stage(set.state(), in.layer(), set.rejection() == null ? in.rejection() : coalesce(in.rejection(), set.rejection()));
     }
     if (op instanceof Default d) {
       Field<JSONB> current = at(s, d.field());
       Condition missing = current.isNull().or(typeOf(current).eq(inline("null")));
-      Stage set = setCreating(s, d.field(), DSL.val(JSONB.valueOf(d.value().toString())), in);
+      Stage set = setCreating(s, d.field(), inline(JSONB.valueOf(d.value().toString())), in);
       return new Stage(when(missing, set.state()).otherwise(s), in.layer(),
           set.rejection() == null ? in.rejection() : coalesce(in.rejection(), when(missing, set.rejection())));
     }
@@ -129,7 +129,7 @@ final class StatePushdown {
   private static Stage numeric(Stage in, FieldPath path, Field<BigDecimal> result) {
     Field<JSONB> s = in.state();
     Field<String> type = typeOf(at(s, path));
-    Field<JSONB> changed = function("jsonb_set", JSONB.class, s, path(path), field("to_jsonb({0})", JSONB.class, result));
+    Field<JSONB> changed = setPath(s, path.parts(), field("to_jsonb({0})", JSONB.class, result));
     return new Stage(when(type.eq(inline("number")), changed).otherwise(s), in.layer(),
         coalesce(in.rejection(), when(type.isNotNull().and(type.notIn(inline("number"), inline("null"))),
             concat(inline("'" + path + "' is "), type, inline(", not a number")))));
@@ -143,7 +143,7 @@ final class StatePushdown {
     CaseConditionStep<String> rejection = null;
     List<String> parts = path.parts();
     for (int k = 1; k < parts.size(); k++) {
-      Field<String> type = typeOf(field("{0} #> {1}", JSONB.class, s, DSL.val(parts.subList(0, k).toArray(String[]::new))));
+      Field<String> type = typeOf(field("{0} #> {1}", JSONB.class, s, inline(parts.subList(0, k).toArray(String[]::new))));
       Condition blocked = type.isNotNull().and(type.notIn(inline("object"), inline("null")));
       Field<String> reason = concat(inline("'" + path + "': '" + parts.get(k - 1) + "' is "), type, inline(", not an object"));
       rejection = rejection == null ? when(blocked, reason) : rejection.when(blocked, reason);
@@ -157,31 +157,34 @@ final class StatePushdown {
   }
 
   private static Field<JSONB> setPath(Field<JSONB> doc, List<String> parts, Field<JSONB> value) {
-    Field<String[]> key = DSL.val(new String[] {parts.get(0)});
+    Field<String[]> key = inline(new String[] {parts.get(0)});
     if (parts.size() == 1) {
-      return function("jsonb_set", JSONB.class, doc, key, value, inline(true));
+      return field("{0} || jsonb_build_object({1}, {2})", JSONB.class, doc, inline(parts.get(0)), value);
     }
     Field<JSONB> child = field("{0} -> {1}", JSONB.class, doc, inline(parts.get(0)));
-    Field<JSONB> object = when(typeOf(child).eq(inline("object")), child).otherwise(DSL.val(EMPTY));
+    Field<JSONB> object = when(typeOf(child).eq(inline("object")), child).otherwise(inline(EMPTY));
     return function("jsonb_set", JSONB.class, doc, key, setPath(object, parts.subList(1, parts.size()), value), inline(true));
   }
 
   /** {@code #-} raises an error through an array, so it only runs where the parent is an object. */
   private static Field<JSONB> removeAt(Field<JSONB> s, FieldPath path) {
-    Field<JSONB> removed = field("{0} #- {1}", JSONB.class, s, path(path));
     if (path.parts().size() == 1) {
-      return removed;
+      return field("{0} - {1}", JSONB.class, s, inline(path.last()));
     }
+    Field<JSONB> removed = field("{0} #- {1}", JSONB.class, s, path(path));
     FieldPath parent = FieldPath.of(String.join(".", path.parts().subList(0, path.parts().size() - 1)));
     return when(typeOf(at(s, parent)).eq(inline("object")), removed).otherwise(s);
   }
 
+  // Top-level fields (the common case) use the cheaper single-key operators.
   private static Field<JSONB> at(Field<JSONB> s, FieldPath path) {
-    return field("{0} #> {1}", JSONB.class, s, path(path));
+    return path.parts().size() == 1 ? field("{0} -> {1}", JSONB.class, s, inline(path.last()))
+        : field("{0} #> {1}", JSONB.class, s, path(path));
   }
 
   private static Field<String> textAt(Field<JSONB> s, FieldPath path) {
-    return field("{0} #>> {1}", String.class, s, path(path));
+    return path.parts().size() == 1 ? field("{0} ->> {1}", String.class, s, inline(path.last()))
+        : field("{0} #>> {1}", String.class, s, path(path));
   }
 
   private static Field<String> typeOf(Field<JSONB> value) {
@@ -189,7 +192,7 @@ final class StatePushdown {
   }
 
   private static Field<String[]> path(FieldPath path) {
-    return DSL.val(path.parts().toArray(String[]::new));
+    return inline(path.parts().toArray(String[]::new));
   }
 
   private static List<FieldPath> paths(Op op) {
