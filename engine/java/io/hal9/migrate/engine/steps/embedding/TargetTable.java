@@ -10,11 +10,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jooq.BatchBindStep;
 import org.jooq.DSLContext;
 import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.InsertValuesStep5;
 import org.jooq.Record;
+import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -46,12 +48,25 @@ final class TargetTable {
     this.createdAt = field(unquotedName(tableName, "created_at"), SQLDataType.LOCALDATETIME);
   }
 
-  /** Inserts or replaces the vector of each key for {@code modelName}: exactly one row per (neuron, model). */
+  /**
+   * Inserts or replaces the vector of each key for {@code modelName}: exactly one row per (neuron, model).
+   * PostgreSQL: one multi-row INSERT .. ON CONFLICT DO UPDATE. H2: one JDBC batch of MERGE .. KEY, its native
+   * upsert (jOOQ's MERGE USING emulation of a large multi-row ON CONFLICT exhausts a small heap on H2).
+   */
   void upsert(DSLContext tx, List<Long> keys, String modelName, int dimensions, List<float[]> vectors) {
     if (keys.isEmpty()) {
       return;
     }
     LocalDateTime now = LocalDateTime.now();
+    if (tx.dialect() != SQLDialect.POSTGRES) {
+      BatchBindStep batch = tx.batch(tx.mergeInto(table).columns(neuronId, model, dim, vector, createdAt)
+          .key(neuronId, model).values((Long) null, null, null, null, null));
+      for (int i = 0; i < keys.size(); i++) {
+        batch = batch.bind(keys.get(i), modelName, dimensions, boxed(vectors.get(i)), now);
+      }
+      batch.execute();
+      return;
+    }
     InsertValuesStep5<Record, Long, String, Integer, Float[], LocalDateTime> insert =
         tx.insertInto(table, neuronId, model, dim, vector, createdAt);
     for (int i = 0; i < keys.size(); i++) {
