@@ -3,6 +3,7 @@ package io.hal9.migrate.tools.cli;
 import io.hal9.migrate.engine.ErrorCode;
 import io.hal9.migrate.engine.Hal9MigrateException;
 import io.hal9.migrate.engine.Secrets;
+import io.hal9.migrate.tools.bench.EmbeddingBench;
 import io.hal9.migrate.tools.bench.NeuronStateBench;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -14,13 +15,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "bench", description = "Benchmarks, measured side by side in one process.",
-    subcommands = BenchCommand.NeuronState.class)
+    subcommands = {BenchCommand.NeuronState.class, BenchCommand.Embedding.class})
 final class BenchCommand implements Runnable {
   @ParentCommand Main parent;
 
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing benchmark (neuron-state)");
+    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing benchmark (neuron-state or embedding)");
   }
 
   @Command(name = "neuron-state",
@@ -82,6 +83,72 @@ final class BenchCommand implements Runnable {
       fields.put("seconds", phase.seconds());
       fields.put("peakHeapBytes", phase.peakHeapBytes());
       return fields;
+    }
+  }
+
+  @Command(name = "embedding",
+      description = "The embedding step over neurons whose labels repeat at a given fraction (in a scratch schema hal9_bench).")
+  static final class Embedding implements Callable<Integer> {
+    @ParentCommand BenchCommand bench;
+    @Mixin GlobalOptions own;
+
+    @Option(names = "--rows", paramLabel = "N", description = "Neurons to embed (default 100000).")
+    long rows = 100_000;
+
+    @Option(names = "--model", paramLabel = "M", required = true, description = "all-minilm-l6-v2 or ngram-hash.")
+    String model;
+
+    @Option(names = "--duplicates", paramLabel = "FRACTION", description = "Share of rows repeating an earlier label (default 0.4).")
+    double duplicates = 0.4;
+
+    @Option(names = "--cache-size", paramLabel = "N", description = "Cache entries (default: --rows, room for every label).")
+    Long cacheSize;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "Rows per batch (default 256).")
+    int batchSize = 256;
+
+    @Override
+    public Integer call() {
+      Main main = bench.parent;
+      GlobalOptions options = own.over(main.global, main.env);
+      Output out = new Output(options.json, main.out, main.err);
+      if (duplicates < 0 || duplicates >= 1 || rows < 1 || batchSize < 1 || batchSize > 10_000
+          || !(model.equals("ngram-hash") || model.equals("all-minilm-l6-v2"))) {
+        return out.failure("bench", new Hal9MigrateException(ErrorCode.USAGE, "expected --rows >= 1, --duplicates in [0, 1), "
+            + "--batch-size in 1..10000 and --model all-minilm-l6-v2 or ngram-hash", null), ErrorCode.USAGE.exitCode());
+      }
+      try {
+        EmbeddingBench.Result r = new EmbeddingBench(options.url, options.user, options.password, rows, model, duplicates,
+            cacheSize == null ? rows : cacheSize, batchSize).run();
+        out.line(String.format(Locale.ROOT, "embedding on %s: %,d rows, model %s, %,d distinct labels (duplicates %.2f), batch %d",
+            r.database(), r.rows(), r.model(), r.distinctLabels(), duplicates, batchSize));
+        out.line(String.format(Locale.ROOT, "  texts embedded   %,10.0f texts/s  (%,d texts, cache misses)", r.textsPerSecond(), r.textsEmbedded()));
+        out.line(String.format(Locale.ROOT, "  rows written     %,10.0f rows/s   (%,d rows in %.2f s, verification included)",
+            r.rowsPerSecond(), r.embedded(), r.seconds()));
+        out.line(String.format(Locale.ROOT, "  cache hit rate   %.4f  (%,d evictions)", r.cacheHitRate(), r.cacheEvictions()));
+        out.line(String.format(Locale.ROOT, "  peak heap        %d MB", r.peakHeapBytes() >> 20));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("benchmark", "embedding");
+        fields.put("database", r.database());
+        fields.put("model", r.model());
+        fields.put("rows", r.rows());
+        fields.put("distinctLabels", r.distinctLabels());
+        fields.put("duplicates", duplicates);
+        fields.put("batchSize", batchSize);
+        fields.put("seconds", r.seconds());
+        fields.put("textsPerSecond", r.textsPerSecond());
+        fields.put("rowsPerSecond", r.rowsPerSecond());
+        fields.put("cacheHitRate", r.cacheHitRate());
+        fields.put("cacheEvictions", r.cacheEvictions());
+        fields.put("peakHeapBytes", r.peakHeapBytes());
+        out.success("bench", fields);
+        return 0;
+      } catch (Hal9MigrateException e) {
+        return out.failure("bench", e, e.code().exitCode());
+      } catch (Exception e) {
+        String message = Secrets.redact(e.getClass().getSimpleName() + ": " + e.getMessage(), options.password);
+        return out.failure("bench", new Hal9MigrateException(ErrorCode.INTERNAL, message, e), ErrorCode.INTERNAL.exitCode());
+      }
     }
   }
 }

@@ -1,0 +1,136 @@
+package io.hal9.migrate.tools.bench;
+
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.table;
+import static org.jooq.impl.DSL.unquotedName;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.zaxxer.hikari.HikariDataSource;
+import io.hal9.migrate.checkpoints.Databases;
+import io.hal9.migrate.engine.Hal9Migrate;
+import io.hal9.migrate.engine.Status;
+import io.hal9.migrate.engine.steps.JsonColumn;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.Collections;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.InsertValuesStep6;
+import org.jooq.Record;
+import org.jooq.SQLDialect;
+import org.jooq.Table;
+
+/**
+ * {@code bench embedding}: seeds neurons in a scratch schema whose labels repeat at a given fraction, runs an
+ * embedding step over them and reports texts embedded per second, rows written per second, the cache's hit rate
+ * and the peak heap.
+ */
+public final class EmbeddingBench {
+  private static final String[] WORDS = {"route", "signals", "to", "planner", "watch", "tasks", "sensor", "merge",
+      "reports", "upstream", "layer", "forward", "memory", "recall", "executor", "balance"};
+
+  /** The figures of one run. */
+  public record Result(String database, String model, long rows, long distinctLabels, long embedded, double seconds,
+      long textsEmbedded, double cacheHitRate, long cacheEvictions, long peakHeapBytes) {
+    /** Texts the model embedded (cache misses) per second. */
+    public double textsPerSecond() {
+      return textsEmbedded / seconds;
+    }
+
+    public double rowsPerSecond() {
+      return embedded / seconds;
+    }
+  }
+
+  private final ScratchSchema scratch;
+  private final long rows;
+  private final String model;
+  private final double duplicates;
+  private final long cacheSize;
+  private final int batchSize;
+
+  public EmbeddingBench(String url, String user, String password, long rows, String model, double duplicates,
+      long cacheSize, int batchSize) {
+    this.scratch = new ScratchSchema(url, user, password);
+    this.rows = rows;
+    this.model = model;
+    this.duplicates = duplicates;
+    this.cacheSize = cacheSize;
+    this.batchSize = batchSize;
+  }
+
+  /** Rows up to this id have a label of their own; each later row repeats one of them. */
+  long distinctLabels() {
+    return Math.max(1, Math.round(rows * (1 - duplicates)));
+  }
+
+  public Result run() throws Exception {
+    Path plans = Files.createTempDirectory("hal9-bench-");
+    try (HikariDataSource dataSource = scratch.create()) {
+      try (var schema = EmbeddingBench.class.getResourceAsStream("/bench/V1__reference_schema.yaml")) {
+        Files.copy(schema, plans.resolve("V1__schema.yaml"));
+      }
+      Files.writeString(plans.resolve("V2__embedding.yaml"), "steps:\n  - id: bench-embedding\n    type: embedding\n"
+          + "    model: " + model + "\n    batch-size: " + batchSize + "\n    cache-size: " + cacheSize + "\n");
+      SQLDialect dialect = Databases.dialect(dataSource);
+      try (Hal9Migrate setup = Hal9Migrate.configure().dataSource(dataSource).plans(plans).target("1").load()) {
+        setup.migrate();
+      }
+      seed(Databases.dsl(dataSource, dialect));
+      double seconds;
+      long peak;
+      Status.StepStatus step;
+      try (HeapSampler heap = new HeapSampler();
+          Hal9Migrate hal9 = Hal9Migrate.configure().dataSource(dataSource).plans(plans).load()) {
+        long started = System.nanoTime();
+        hal9.migrate();
+        seconds = (System.nanoTime() - started) / 1e9;
+        peak = heap.peakBytes();
+        step = hal9.status().versions().get(1).steps().get(0);
+      }
+      JsonNode counters = new ObjectMapper().readTree(step.counters());
+      return new Result(dialect == SQLDialect.POSTGRES ? "postgresql" : "h2", model, rows, distinctLabels(),
+          counters.get("embedded").asLong(), seconds, counters.get("cacheMisses").asLong(),
+          counters.get("cacheHitRate").asDouble(), counters.get("cacheEvictions").asLong(), peak);
+    } finally {
+      scratch.drop();
+      try (var files = Files.walk(plans)) {
+        files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** Neurons 1..rows; ids past {@link #distinctLabels()} repeat an earlier id's label, spread over all of them. */
+  private void seed(DSLContext dsl) {
+    Table<Record> neurons = table(unquotedName("neurons"));
+    JsonColumn state = JsonColumn.of(dsl, neurons, "state");
+    long distinct = distinctLabels();
+    LocalDateTime now = LocalDateTime.now();
+    for (long first = 1; first <= rows; first += 5000) {
+      long last = Math.min(rows, first + 4999);
+      InsertValuesStep6<Record, Long, String, String, Object, Integer, LocalDateTime> insert = dsl.insertInto(neurons,
+          field(unquotedName("neurons", "id"), Long.class), field(unquotedName("neurons", "layer"), String.class),
+          field(unquotedName("neurons", "kind"), String.class), state.field(),
+          field(unquotedName("neurons", "state_version"), Integer.class), field(unquotedName("neurons", "updated_at"), LocalDateTime.class));
+      for (long id = first; id <= last; id++) {
+        long labelOf = id <= distinct ? id : 1 + Math.floorMod(id * 2_654_435_761L, distinct);
+        String json = "{\"label\":\"" + label(labelOf) + "\"}";
+        insert = insert.values(id, "L2", "worker", state.value(json), 1, now);
+      }
+      insert.execute();
+    }
+  }
+
+  /** A sentence of four to six words, different for every n. */
+  static String label(long n) {
+    StringBuilder text = new StringBuilder();
+    long rest = n;
+    for (int i = 0; i < 3; i++) {
+      text.append(i == 0 ? "" : " ").append(WORDS[(int) (rest % WORDS.length)]);
+      rest /= WORDS.length;
+    }
+    return text.append(" unit ").append(n).toString();
+  }
+}
