@@ -10,6 +10,8 @@ import java.util.Set;
 public record Param(String name, Kind kind, boolean required, boolean tuning, Object defaultValue) {
 
   public static final Set<String> DIALECTS = Set.of("h2", "postgresql", "default");
+  /** One transaction's worth of rows: bigger batches hold locks and memory longer for no gain. */
+  public static final int MAX_BATCH_SIZE = 10_000;
 
   /** What a value must look like. */
   public enum Kind {
@@ -17,6 +19,7 @@ public record Param(String name, Kind kind, boolean required, boolean tuning, Ob
     IDENTIFIER("a plain SQL name (letters, digits, '_'; not starting with a digit)"),
     INTEGER("an integer"),
     POSITIVE_INTEGER("a positive integer"),
+    BATCH_SIZE("rows per batch, from 1 to " + MAX_BATCH_SIZE),
     BOOLEAN("true or false"),
     STRINGS("a string or a list of strings"),
     SQL("SQL text, or a map of h2/postgresql/default to SQL text"),
@@ -44,6 +47,8 @@ public record Param(String name, Kind kind, boolean required, boolean tuning, Ob
           return value.isIntegralNumber() && value.canConvertToLong();
         case POSITIVE_INTEGER:
           return value.isIntegralNumber() && value.canConvertToLong() && value.asLong() > 0;
+        case BATCH_SIZE:
+          return value.isIntegralNumber() && value.canConvertToLong() && value.asLong() > 0 && value.asLong() <= MAX_BATCH_SIZE;
         case BOOLEAN:
           return value.isBoolean();
         case STRINGS:
@@ -83,6 +88,11 @@ public record Param(String name, Kind kind, boolean required, boolean tuning, Ob
 
   public static Param optional(String name, Kind kind, Object defaultValue) {
     return new Param(name, kind, false, false, defaultValue);
+  }
+
+  /** The {@code batch-size} tuning key every batched step has. */
+  public static Param batchSize(int defaultValue) {
+    return tuning("batch-size", Kind.BATCH_SIZE, defaultValue);
   }
 
   public static Param tuning(String name, Kind kind, Object defaultValue) {

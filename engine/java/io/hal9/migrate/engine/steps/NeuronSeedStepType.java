@@ -10,7 +10,6 @@ import static org.jooq.impl.DSL.unquotedName;
 import io.hal9.migrate.engine.plan.StepDefinition;
 import io.hal9.migrate.engine.spi.Batch;
 import io.hal9.migrate.engine.spi.Param;
-import io.hal9.migrate.engine.spi.Problems;
 import io.hal9.migrate.engine.spi.Step;
 import io.hal9.migrate.engine.spi.StepContext;
 import io.hal9.migrate.engine.spi.StepType;
@@ -39,14 +38,7 @@ public final class NeuronSeedStepType implements StepType {
         Param.required("count", POSITIVE_INTEGER),
         Param.optional("seed", INTEGER, 42),
         Param.optional("table", IDENTIFIER, "neurons"),
-        Param.tuning("batch-size", POSITIVE_INTEGER, 1000));
-  }
-
-  @Override
-  public void validate(StepDefinition step, Problems problems) {
-    if (step.longValue("batch-size") > 10_000) {
-      problems.report(step, "batch-size", "at most 10000 rows per batch (got " + step.longValue("batch-size") + ")");
-    }
+        Param.batchSize(1000));
   }
 
   @Override

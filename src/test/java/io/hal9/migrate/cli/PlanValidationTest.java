@@ -95,7 +95,18 @@ class PlanValidationTest {
     Plans.in(dir).file("V1__x.yaml", "steps:\n  - id: seed\n    type: neuron-seed\n    count: 10\n    batch-size: -5\n");
 
     assertThat(rejected(db).errors())
-        .containsExactly(at("V1__x.yaml", 5) + "step 'seed' key 'batch-size': expected a positive integer, got -5");
+        .containsExactly(at("V1__x.yaml", 5) + "step 'seed' key 'batch-size': expected rows per batch, from 1 to 10000, got -5");
+  }
+
+  @OnBothDatabases
+  void batchSizeAboveTheLimitIsAWrongValueForEveryBatchedStep(TestDatabase db) throws Exception {
+    Plans.in(dir).file("V1__x.yaml", "steps:\n  - id: seed\n    type: neuron-seed\n    count: 10\n    batch-size: 10001\n"
+        + "  - id: state\n    type: neuron-state\n    from-version: 1\n    to-version: 2\n    batch-size: 20000\n"
+        + "    ops:\n      - remove: {field: legacy}\n");
+
+    assertThat(rejected(db).errors()).containsExactly(
+        at("V1__x.yaml", 5) + "step 'seed' key 'batch-size': expected rows per batch, from 1 to 10000, got 10001",
+        at("V1__x.yaml", 10) + "step 'state' key 'batch-size': expected rows per batch, from 1 to 10000, got 20000");
   }
 
   @OnBothDatabases

@@ -36,7 +36,7 @@ public final class EmbeddingStepType implements StepType {
         Param.optional("dimensions", POSITIVE_INTEGER, null),
         Param.optional("target", IDENTIFIER, "neuron_embeddings"),
         Param.optional("keep-previous", BOOLEAN, true),
-        Param.tuning("batch-size", POSITIVE_INTEGER, 256),
+        Param.batchSize(256),
         Param.tuning("cache-size", INTEGER, 10_000));
   }
 
@@ -55,9 +55,6 @@ public final class EmbeddingStepType implements StepType {
     if (!step.string("text").matches(NAME + "(\\." + "[^.]+)*")) {
       problems.report(step, "text", "expected a column, or a column and a dotted path into its JSON (state.label), got '"
           + step.string("text") + "'");
-    }
-    if (step.longValue("batch-size") > 10_000) {
-      problems.report(step, "batch-size", "at most 10000 rows per batch (got " + step.longValue("batch-size") + ")");
     }
     if (step.longValue("cache-size") < 0) {
       problems.report(step, "cache-size", "must be 0 (no cache) or more (got " + step.longValue("cache-size") + ")");

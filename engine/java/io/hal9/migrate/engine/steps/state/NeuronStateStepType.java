@@ -4,7 +4,6 @@ import static io.hal9.migrate.engine.spi.Param.Kind.BOOLEAN;
 import static io.hal9.migrate.engine.spi.Param.Kind.IDENTIFIER;
 import static io.hal9.migrate.engine.spi.Param.Kind.INTEGER;
 import static io.hal9.migrate.engine.spi.Param.Kind.LIST;
-import static io.hal9.migrate.engine.spi.Param.Kind.POSITIVE_INTEGER;
 import static io.hal9.migrate.engine.spi.Param.Kind.STRING;
 
 import io.hal9.migrate.engine.plan.StepDefinition;
@@ -43,7 +42,7 @@ public final class NeuronStateStepType implements StepType {
         Param.optional("on-invalid", STRING, "fail"),
         Param.optional("ops", LIST, null),
         Param.optional("transform", STRING, null),
-        Param.tuning("batch-size", POSITIVE_INTEGER, 1000),
+        Param.batchSize(1000),
         Param.tuning("pushdown", BOOLEAN, true));
   }
 
@@ -54,9 +53,6 @@ public final class NeuronStateStepType implements StepType {
     }
     if (!ON_INVALID.contains(step.string("on-invalid"))) {
       problems.report(step, "on-invalid", "expected fail or skip, got '" + step.string("on-invalid") + "'");
-    }
-    if (step.longValue("batch-size") > 10_000) {
-      problems.report(step, "batch-size", "at most 10000 rows per batch (got " + step.longValue("batch-size") + ")");
     }
     StateOps.parse(step.value("ops"), step.string("state-column"), message -> problems.report(step, "ops", message));
     if (!step.has("ops") && !step.has("transform")) {
