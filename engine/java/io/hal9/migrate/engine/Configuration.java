@@ -3,7 +3,6 @@ package io.hal9.migrate.engine;
 import io.hal9.migrate.engine.plan.Plan;
 import io.hal9.migrate.engine.plan.PlanLoader;
 import io.hal9.migrate.engine.spi.StepType;
-import io.hal9.migrate.engine.spi.StepTypes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

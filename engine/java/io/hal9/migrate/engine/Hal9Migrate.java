@@ -338,8 +338,11 @@ public final class Hal9Migrate implements AutoCloseable {
         e.addSuppressed(secondary);
       }
       finished(info, StepState.FAILED.label(), run.rows(), started);
-      throw new Hal9MigrateException(ErrorCode.STEP_FAILED, "step '" + definition.id() + "' (" + definition.file().getFileName()
-          + ") failed: " + message + "; the checkpoint is kept, run again to resume", e);
+      // A step may fail with a code of its own (a health check: exit 5); any other failure is STEP_FAILED.
+      Hal9MigrateException own = e instanceof Hal9MigrateException coded ? coded : null;
+      throw new Hal9MigrateException(own == null ? ErrorCode.STEP_FAILED : own.code(), "step '" + definition.id() + "' ("
+          + definition.file().getFileName() + ") failed: " + message + "; the checkpoint is kept, run again to resume",
+          own == null ? List.of() : own.details(), e);
     }
     Duration elapsed = finished(info, StepState.DONE.label(), run.rows(), started);
     return new StepOutcome(info.version(), info.id(), info.type(), StepState.DONE.label(), run.rows(), elapsed);

@@ -4,7 +4,6 @@ import io.hal9.migrate.engine.ErrorCode;
 import io.hal9.migrate.engine.Hal9Migrate;
 import io.hal9.migrate.engine.Hal9MigrateException;
 import io.hal9.migrate.engine.ProgressListener;
-import io.hal9.migrate.engine.Secrets;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -12,22 +11,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import sun.misc.Signal;
 
-/** A command that opens the engine on the configured database and plans, and maps failures to exit codes. */
-abstract class EngineCommand implements Callable<Integer> {
-  @Mixin GlobalOptions own;
-  @ParentCommand Main parent;
-  @Spec CommandSpec spec;
-
-  GlobalOptions options;
-  Output out;
+/** A command that opens the engine on the configured database and plans. */
+abstract class EngineCommand extends ToolCommand {
+  private final AtomicInteger signal = new AtomicInteger();
 
   /** Does the work; returns the fields of the JSON document. */
   abstract Map<String, Object> execute(Hal9Migrate hal9) throws Exception;
@@ -54,11 +43,7 @@ abstract class EngineCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
-    options = own.over(parent.global, parent.env);
-    out = new Output(options.json, parent.out, parent.err);
-    String command = spec.name();
-    AtomicInteger signal = new AtomicInteger();
+  final Map<String, Object> execute() throws Exception {
     ClassLoader previous = Thread.currentThread().getContextClassLoader();
     ClassLoader classes = userClasses(options.classpath, previous);
     Thread.currentThread().setContextClassLoader(classes);
@@ -71,24 +56,22 @@ abstract class EngineCommand implements Callable<Integer> {
         .lease(lease())
         .lockWait(lockWait())
         .load()) {
-      if (interruptible() && parent.handleSignals) {
-        onStopSignal(hal9, signal, parent.err);
+      if (interruptible() && main.handleSignals) {
+        onStopSignal(hal9, signal, main.err);
       }
-      out.success(command, execute(hal9));
-      return 0;
-    } catch (Hal9MigrateException e) {
-      int exit = e.code() == ErrorCode.STOPPED ? 128 + (signal.get() == 0 ? 2 : signal.get()) : e.code().exitCode();
-      return out.failure(command, redacted(e), exit);
-    } catch (Exception e) {
-      String message = e.getClass().getSimpleName() + ": " + e.getMessage();
-      return out.failure(command, redacted(new Hal9MigrateException(ErrorCode.INTERNAL, message, e)), ErrorCode.INTERNAL.exitCode());
+      return execute(hal9);
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
     }
   }
 
+  @Override
+  int exitCode(Hal9MigrateException e) {
+    return e.code() == ErrorCode.STOPPED ? 128 + (signal.get() == 0 ? 2 : signal.get()) : e.code().exitCode();
+  }
+
   /** The user's jars and folders on top of ours: their transforms and step types are found through it. */
-  private static ClassLoader userClasses(List<Path> classpath, ClassLoader parent) {
+  static ClassLoader userClasses(List<Path> classpath, ClassLoader parent) {
     if (classpath.isEmpty()) {
       return parent;
     }
@@ -100,12 +83,6 @@ abstract class EngineCommand implements Callable<Integer> {
       }
     }).toArray(URL[]::new);
     return new URLClassLoader(urls, parent);
-  }
-
-  private Hal9MigrateException redacted(Hal9MigrateException e) {
-    String message = Secrets.redact(e.getMessage(), options.password);
-    return new Hal9MigrateException(e.code(), message,
-        e.details().stream().map(d -> Secrets.redact(d, options.password)).toList(), e);
   }
 
   /** First signal: stop at the next batch boundary. A second one: leave at once (the last checkpoint holds). */
