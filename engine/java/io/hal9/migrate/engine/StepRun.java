@@ -48,7 +48,10 @@ final class StepRun implements StepContext {
         && (finalState == StepState.DONE) == (checkpoint.state() != StepState.ROLLING_BACK);
     this.cursor = resumes ? checkpoint.cursor() : null;
     this.rows = resumes ? checkpoint.rows() : 0;
-    this.counters = resumes ? checkpoint.counters() : null;
+    // An undo starts from what the run recorded (rollingBack keeps the column): a step may have kept there
+    // what it needs to restore, such as the replicas it replaced.
+    boolean undoing = finalState == StepState.ROLLED_BACK && checkpoint != null && checkpoint.state() != StepState.ROLLED_BACK;
+    this.counters = resumes || undoing ? checkpoint.counters() : null;
   }
 
   StepInfo info() {

@@ -24,7 +24,10 @@ public interface StepContext {
   /** Rows handled by committed batches so far. */
   long rows();
 
-  /** The step's counters as last committed (a JSON object), or null. */
+  /**
+   * The step's counters as last committed (a JSON object), or null. An undo sees those of the run it undoes
+   * until it commits counters of its own.
+   */
   String counters();
 
   /** Announces the total units of work, for progress and ETA. */
