@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.LocalDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Record;
 import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 
 /**
  * The engine's memory in the target database: step checkpoints, applied-version history and the run lock.
@@ -57,6 +59,11 @@ public final class CheckpointStore {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the database's tables: " + e.getMessage(), e);
     }
+  }
+
+  /** The database's clock, the one checkpoint times are written with. */
+  public LocalDateTime now() {
+    return dsl.select(DSL.currentLocalDateTime()).fetchOne().value1();
   }
 
   /** Every step checkpoint by step id, in the order they were first started. */

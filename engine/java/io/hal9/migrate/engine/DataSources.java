@@ -8,7 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 
 /** A HikariCP pool for a JDBC URL, with the failures a user can fix reported as such. */
-final class DataSources {
+public final class DataSources {
   /**
    * How long a process keeps trying an H2 file another process is opening. The opener locks the file first
    * and writes its auto-server address into the lock file only once the database is open; in between, a second
@@ -19,7 +19,12 @@ final class DataSources {
 
   private DataSources() {}
 
-  static HikariDataSource pooled(String url, String user, String password) {
+  /**
+   * A pool on {@code url}; an embedded H2 file is opened in auto-server mode, so a second process reaches it.
+   *
+   * @throws Hal9MigrateException BAD_URL, or DB_UNREACHABLE when no connection can be made
+   */
+  public static HikariDataSource pooled(String url, String user, String password) {
     String jdbcUrl = withAutoServer(url);
     try {
       DriverManager.getDriver(jdbcUrl);
@@ -87,7 +92,7 @@ final class DataSources {
         && !url.startsWith("jdbc:h2:ssl:") && !url.startsWith("jdbc:h2:zip:");
   }
 
-  static String oneLine(String message) {
+  public static String oneLine(String message) {
     return message == null ? "" : message.replaceAll("\\s+", " ").trim();
   }
 }

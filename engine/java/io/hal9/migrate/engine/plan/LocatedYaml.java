@@ -21,12 +21,13 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 /**
  * A YAML document read by Jackson's streaming parser into a tree, remembering the line of every key and
  * value (by JSON pointer), so that every plan problem can name its line. Duplicate keys are problems too.
+ * Tools read their own YAML inputs (a health checks file) through it for the same reason.
  */
-final class LocatedYaml {
+public final class LocatedYaml {
   private static final YAMLFactory YAML = new YAMLFactory();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  final JsonNode root;
+  private final JsonNode root;
   private final Map<String, Integer> lines;
 
   private LocatedYaml(JsonNode root, Map<String, Integer> lines) {
@@ -34,8 +35,13 @@ final class LocatedYaml {
     this.lines = lines;
   }
 
+  /** The document, or null when it had problems. */
+  public JsonNode root() {
+    return root;
+  }
+
   /** The line of the node at {@code pointer}, or of its nearest located parent. */
-  int line(String pointer) {
+  public int line(String pointer) {
     String p = pointer;
     while (true) {
       Integer line = lines.get(p);
@@ -47,7 +53,7 @@ final class LocatedYaml {
   }
 
   /** Reads {@code file}; syntax errors and duplicate keys land in {@code problems}, and then root is null. */
-  static LocatedYaml read(Path file, List<PlanProblem> problems) {
+  public static LocatedYaml read(Path file, List<PlanProblem> problems) {
     Map<String, Integer> lines = new HashMap<>();
     int before = problems.size();
     String text;

@@ -115,19 +115,19 @@ public final class PlanLoader {
   private List<StepDefinition> readSteps(Path directory, Path file, VersionNumber version, List<PlanProblem> problems) {
     LocatedYaml yaml = LocatedYaml.read(file, problems);
     List<StepDefinition> steps = new ArrayList<>();
-    if (yaml.root == null) {
+    if (yaml.root() == null) {
       return steps;
     }
-    if (!yaml.root.isObject()) {
+    if (!yaml.root().isObject()) {
       problems.add(new PlanProblem(file, yaml.line(""), "expected a map with 'steps:' at the top"));
       return steps;
     }
-    yaml.root.fieldNames().forEachRemaining(key -> {
+    yaml.root().fieldNames().forEachRemaining(key -> {
       if (!FILE_KEYS.contains(key)) {
         problems.add(new PlanProblem(file, yaml.line("/" + key), "unknown key '" + key + "' (a plan file holds 'steps' and an optional 'description')"));
       }
     });
-    JsonNode list = yaml.root.get("steps");
+    JsonNode list = yaml.root().get("steps");
     if (list == null || !list.isArray() || list.isEmpty()) {
       problems.add(new PlanProblem(file, yaml.line("/steps"), "key 'steps': expected a non-empty list of steps"));
       return steps;

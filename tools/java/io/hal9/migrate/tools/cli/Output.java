@@ -53,6 +53,11 @@ final class Output {
 
   /** Prints the failure and returns its exit code. */
   int failure(String command, Hal9MigrateException e, int exitCode) {
+    return failure(command, e, exitCode, Map.of());
+  }
+
+  /** A failure that still has a result to show (a health run's checks): in JSON, its fields beside the error. */
+  int failure(String command, Hal9MigrateException e, int exitCode, Map<String, Object> fields) {
     if (json) {
       Map<String, Object> error = new LinkedHashMap<>();
       error.put("code", e.code().name());
@@ -62,6 +67,7 @@ final class Output {
       Map<String, Object> document = new LinkedHashMap<>();
       document.put("ok", false);
       document.put("command", command);
+      document.putAll(fields);
       document.put("error", error);
       print(document);
     } else if (e.code() == ErrorCode.PLAN_INVALID && !e.details().isEmpty()) {

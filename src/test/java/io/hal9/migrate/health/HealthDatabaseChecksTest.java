@@ -1,0 +1,132 @@
+package io.hal9.migrate.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hal9.migrate.support.Cli;
+import io.hal9.migrate.support.OnBothDatabases;
+import io.hal9.migrate.support.Plans;
+import io.hal9.migrate.support.TestDatabase;
+import io.hal9.migrate.tools.health.CheckResult;
+import io.hal9.migrate.tools.health.CheckStatus;
+import io.hal9.migrate.tools.health.HealthChecks;
+import io.hal9.migrate.tools.health.HealthReport;
+import io.hal9.migrate.tools.health.HealthTarget;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The checks that read the database: round trip, the neuron table, checkpoint lag; on H2 and PostgreSQL. */
+class HealthDatabaseChecksTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+
+  @OnBothDatabases
+  void databaseRoundTripIsMeasuredAndHeldToItsLimit(TestDatabase db) throws Exception {
+    CheckResult ok = check(db, "{\"check\":\"database\",\"max-latency-ms\":5000}");
+    CheckResult slow = check(db, "{\"check\":\"database\",\"max-latency-ms\":0.001}");
+
+    assertThat(ok.status()).isEqualTo(CheckStatus.OK);
+    assertThat((Double) ok.measured().get("latencyMs")).isPositive();
+    assertThat(slow.status()).isEqualTo(CheckStatus.FAILED);
+    assertThat(slow.message()).matches("round trip \\d+\\.\\d+ ms > max 0\\.001 ms");
+  }
+
+  @OnBothDatabases
+  void neuronsAreCountedPerLayerAndProbedUnderTheirLatencyLimit(TestDatabase db) throws Exception {
+    seed(db, 3000);
+    db.execute("UPDATE neurons SET layer = 'L3' WHERE MOD(id, 3) = 0");
+    db.execute("UPDATE neurons SET layer = 'L5' WHERE MOD(id, 10) = 0");
+
+    CheckResult neurons = check(db, "{\"check\":\"neurons\",\"required\":[\"activation\",\"weights\"],\"sample\":50,\"max-latency-ms\":1000}");
+
+    assertThat(neurons.status()).as(neurons.message()).isEqualTo(CheckStatus.OK);
+    assertThat(neurons.measured().get("neurons")).isEqualTo(3000L);
+    assertThat(neurons.measured().get("layers")).isEqualTo(layersIn(db));
+    assertThat(layersIn(db)).hasSize(3);
+    assertThat(neurons.measured().get("invalid")).isEqualTo(0L);
+    assertThat(neurons.measured().get("probes")).isEqualTo(50);
+    assertThat(neurons.message()).startsWith("3,000 neurons on 3 layers, 0 invalid; probe p99 ");
+  }
+
+  @OnBothDatabases
+  void neuronsWhoseStateIsNotJsonOrLacksARequiredFieldFail(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE raw_neurons (nid BIGINT PRIMARY KEY, tier VARCHAR(8), doc TEXT)");
+    db.execute("INSERT INTO raw_neurons VALUES (1, 'L1', '{\"activation\":0.5,\"cognitive\":{\"threshold\":0.2}}'),"
+        + " (2, 'L1', '{\"activation\":'), (3, 'L2', '{\"cognitive\":{}}'), (4, 'L2', '[1,2]')");
+    String check = "{\"check\":\"neurons\",\"table\":\"raw_neurons\",\"id-column\":\"nid\",\"layer-column\":\"tier\","
+        + "\"state-column\":\"doc\",\"required\":[\"activation\",\"cognitive.threshold\"],\"max-latency-ms\":1000";
+
+    CheckResult strict = check(db, check + "}");
+    CheckResult tolerant = check(db, check + ",\"max-invalid\":3}");
+
+    assertThat(strict.status()).isEqualTo(CheckStatus.FAILED);
+    assertThat(strict.message()).isEqualTo("3 invalid states > max 0 (id 2: not valid JSON; id 3: lacks activation, "
+        + "cognitive.threshold; id 4: not a JSON object)");
+    assertThat(strict.measured().get("layers")).isEqualTo(Map.of("L1", 2L, "L2", 2L));
+    assertThat(tolerant.status()).isEqualTo(CheckStatus.OK);
+  }
+
+  @OnBothDatabases
+  void probesSlowerThanTheLimitFail(TestDatabase db) throws Exception {
+    seed(db, 200);
+
+    CheckResult neurons = check(db, "{\"check\":\"neurons\",\"max-latency-ms\":0.001}");
+
+    assertThat(neurons.status()).isEqualTo(CheckStatus.FAILED);
+    assertThat(neurons.message()).matches("probe p99 \\d+\\.\\d+ ms > max 0\\.001 ms");
+  }
+
+  @OnBothDatabases
+  void missingNeuronTableFailsNamingIt(TestDatabase db) throws Exception {
+    CheckResult neurons = check(db, "{\"check\":\"neurons\",\"table\":\"no_such_neurons\"}");
+
+    assertThat(neurons.status()).isEqualTo(CheckStatus.FAILED);
+    assertThat(neurons.message()).startsWith("cannot read no_such_neurons: ");
+  }
+
+  @OnBothDatabases
+  void aRunningStepWithoutRecentCheckpointsIsAStalledRunner(TestDatabase db) throws Exception {
+    assertThat(check(db, "{\"check\":\"checkpoint-lag\"}").status()).isEqualTo(CheckStatus.SKIPPED);
+    Plans.in(dir).file("V1__t.yaml", "steps:\n  - id: make-t\n    type: sql\n    sql: CREATE TABLE t (x INT)\n");
+    assertThat(new Cli(db, dir).run("run").exit()).isZero();
+
+    CheckResult done = check(db, "{\"check\":\"checkpoint-lag\",\"max-lag-seconds\":300}");
+    db.execute("UPDATE hal9_steps SET state = 'running', updated_at = LOCALTIMESTAMP");
+    CheckResult fresh = check(db, "{\"check\":\"checkpoint-lag\",\"max-lag-seconds\":300}");
+    db.execute("UPDATE hal9_steps SET updated_at = updated_at - INTERVAL '1' HOUR");
+    CheckResult stalled = check(db, "{\"check\":\"checkpoint-lag\",\"max-lag-seconds\":300}");
+
+    assertThat(done.status()).isEqualTo(CheckStatus.OK);
+    assertThat(done.message()).isEqualTo("no step running");
+    assertThat(fresh.status()).isEqualTo(CheckStatus.OK);
+    assertThat(stalled.status()).isEqualTo(CheckStatus.FAILED);
+    assertThat(stalled.message()).matches("step 'make-t' \\(version 1, running\\) 36\\d\\d s since its last checkpoint > max 300 s: "
+        + "its runner is stalled or dead");
+  }
+
+  private void seed(TestDatabase db, int count) {
+    Plans.in(dir).withReferenceSchema().seed("2", "seed", count, 1000);
+    Cli.Result run = new Cli(db, dir).run("run");
+    assertThat(run.exit()).as(run.toString()).isZero();
+  }
+
+  private static Map<String, Long> layersIn(TestDatabase db) throws Exception {
+    Map<String, Long> layers = new LinkedHashMap<>();
+    for (String row : db.queryRows("SELECT layer, COUNT(*) FROM neurons GROUP BY layer ORDER BY layer")) {
+      String[] parts = row.split("\\|");
+      layers.put(parts[0], Long.parseLong(parts[1]));
+    }
+    return layers;
+  }
+
+  private CheckResult check(TestDatabase db, String check) throws Exception {
+    try (HealthTarget target = HealthTarget.of(db.dataSource())) {
+      return HealthReport.run(HealthChecks.parse(JSON.readTree("[" + check + "]"), dir, (index, key, message) -> {
+        throw new AssertionError(message);
+      }), target).results().get(0);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.hal9.migrate.tools.health;
+
+import io.hal9.migrate.engine.ErrorCode;
+import io.hal9.migrate.engine.Hal9MigrateException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The results of one health run, in the order the checks were listed. */
+public record HealthReport(List<CheckResult> results) {
+
+  /** Runs every check, failing or not, so the report shows the whole picture. */
+  public static HealthReport run(List<HealthCheck> checks, HealthTarget target) {
+    List<CheckResult> results = new ArrayList<>();
+    for (HealthCheck check : checks) {
+      results.add(check.run(target));
+    }
+    return new HealthReport(List.copyOf(results));
+  }
+
+  public List<CheckResult> failed() {
+    return results.stream().filter(result -> result.status() == CheckStatus.FAILED).toList();
+  }
+
+  public long count(CheckStatus status) {
+    return results.stream().filter(result -> result.status() == status).count();
+  }
+
+  /** {@code 5 checks: 3 ok, 1 warning, 1 failed}. */
+  public String summary() {
+    StringBuilder line = new StringBuilder(results.size() + (results.size() == 1 ? " check" : " checks") + ":");
+    String separator = " ";
+    for (CheckStatus status : CheckStatus.values()) {
+      long count = count(status);
+      if (count > 0 || status == CheckStatus.OK || status == CheckStatus.FAILED) {
+        line.append(separator).append(count).append(' ').append(status.label());
+        separator = ", ";
+      }
+    }
+    return line.toString();
+  }
+
+  /** {@code disk /var: used 93.1% > max 90%}, one per failed check. */
+  public List<String> failures() {
+    return failed().stream().map(result -> result.name() + ": " + result.message()).toList();
+  }
+
+  /** HEALTH_FAILED (exit 5) naming the first failed check, its figure and its limit; every failure in the details. */
+  public Hal9MigrateException failure() {
+    List<String> failures = failures();
+    String more = failures.size() > 1 ? " (and " + (failures.size() - 1) + " more failed)" : "";
+    return new Hal9MigrateException(ErrorCode.HEALTH_FAILED, "health check failed: " + failures.get(0) + more, failures, null);
+  }
+
+  public Map<String, Object> toMap() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("healthy", failed().isEmpty());
+    map.put("checks", results.stream().map(CheckResult::toMap).toList());
+    return map;
+  }
+}
