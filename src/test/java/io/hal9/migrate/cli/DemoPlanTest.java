@@ -8,7 +8,7 @@ import io.hal9.migrate.support.OnBothDatabases;
 import io.hal9.migrate.support.Plans;
 import io.hal9.migrate.support.TestDatabase;
 
-/** The demo plan end to end through the CLI: run, status --json, rollback --to 2 (V5, V4 and V3), run again. */
+/** The demo plan end to end through the CLI: run, status --json, rollback --to 2 (V6 to V3), run again. */
 class DemoPlanTest {
 
   @OnBothDatabases
@@ -22,7 +22,7 @@ class DemoPlanTest {
 
     JsonNode status = cli.run("status", "--json").json();
     assertThat(status.get("ok").asBoolean()).isTrue();
-    assertThat(status.get("versions")).hasSize(5);
+    assertThat(status.get("versions")).hasSize(6);
     for (JsonNode version : status.get("versions")) {
       assertThat(version.get("state").asText()).isEqualTo("done");
       assertThat(version.has("version") && version.has("description") && version.has("steps")).isTrue();
@@ -37,6 +37,10 @@ class DemoPlanTest {
 
     assertThat(db.queryLong("SELECT count(*) FROM neurons WHERE state_version = 2")).isEqualTo(50_000);
     assertThat(db.queryLong("SELECT count(*) FROM neuron_embeddings WHERE model = 'ngram-hash' AND dim = 256")).isEqualTo(50_000);
+    JsonNode gate = status.get("versions").get(5).get("steps").get(0);
+    assertThat(gate.get("type").asText()).isEqualTo("health");
+    assertThat(db.queryString("SELECT counters FROM hal9_steps WHERE step_id = 'post-migration-health'"))
+        .contains("\"healthy\":true", "\"neurons\":50000", "\"invalid\":0");
 
     Cli.Result rollback = cli.run("rollback", "--to", "2");
     assertThat(rollback.exit()).as(rollback.toString()).isZero();
@@ -48,9 +52,11 @@ class DemoPlanTest {
     assertThat(after.get(2).get("state").asText()).isEqualTo("rolled_back");
     assertThat(after.get(3).get("state").asText()).isEqualTo("rolled_back");
     assertThat(after.get(4).get("state").asText()).isEqualTo("rolled_back");
+    assertThat(after.get(5).get("state").asText()).isEqualTo("rolled_back");
     assertThat(db.queryLong("SELECT count(*) FROM neuron_embeddings")).isZero();
     assertThat(db.queryRows("SELECT version, action FROM hal9_history ORDER BY installed_rank"))
-        .containsExactly("1|apply", "2|apply", "3|apply", "4|apply", "5|apply", "5|rollback", "4|rollback", "3|rollback");
+        .containsExactly("1|apply", "2|apply", "3|apply", "4|apply", "5|apply", "6|apply", "6|rollback", "5|rollback", "4|rollback",
+            "3|rollback");
 
     Cli.Result rerun = cli.run("run");
     assertThat(rerun.exit()).as(rerun.toString()).isZero();
