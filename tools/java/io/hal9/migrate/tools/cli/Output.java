@@ -53,6 +53,11 @@ final class Output {
 
   /** Prints the failure and returns its exit code. */
   int failure(String command, Hal9MigrateException e, int exitCode) {
+    return failure(command, e, exitCode, Map.of());
+  }
+
+  /** Prints the failure, with in JSON the result {@code fields} of a check that failed, and returns its exit code. */
+  int failure(String command, Hal9MigrateException e, int exitCode, Map<String, Object> fields) {
     if (json) {
       Map<String, Object> error = new LinkedHashMap<>();
       error.put("code", e.code().name());
@@ -62,9 +67,10 @@ final class Output {
       Map<String, Object> document = new LinkedHashMap<>();
       document.put("ok", false);
       document.put("command", command);
+      document.putAll(fields);
       document.put("error", error);
       print(document);
-    } else if (e.code() == ErrorCode.PLAN_INVALID && !e.details().isEmpty()) {
+    } else if ((e.code() == ErrorCode.PLAN_INVALID || e.code() == ErrorCode.CONFIG_UNREADABLE) && !e.details().isEmpty()) {
       e.details().forEach(problem -> err.println("hal9-migrate: error: " + problem));
     } else {
       err.println("hal9-migrate: error: " + e.getMessage());

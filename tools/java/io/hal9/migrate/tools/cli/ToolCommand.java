@@ -39,7 +39,8 @@ abstract class ToolCommand implements Callable<Integer> {
       out.success(command, execute());
       return 0;
     } catch (Hal9MigrateException e) {
-      return out.failure(command, redacted(e), exitCode(e));
+      Map<String, Object> fields = e instanceof CheckFailed failed ? failed.fields() : Map.of();
+      return out.failure(command, redacted(e), exitCode(e), fields);
     } catch (Exception e) {
       String message = e.getClass().getSimpleName() + ": " + e.getMessage();
       return out.failure(command, redacted(new Hal9MigrateException(ErrorCode.INTERNAL, message, e)), ErrorCode.INTERNAL.exitCode());
