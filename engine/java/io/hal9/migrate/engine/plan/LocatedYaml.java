@@ -1,5 +1,6 @@
 package io.hal9.migrate.engine.plan;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -11,6 +12,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,10 +23,12 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 /**
  * A YAML document read by Jackson's streaming parser into a tree, remembering the line of every key and
  * value (by JSON pointer), so that every plan problem can name its line. Duplicate keys are problems too.
- * Tools read their own YAML inputs (a health checks file) through it for the same reason.
+ * Tools read their own YAML and JSON inputs through it too: a health checks file, and config lint ({@link
+ * #readDocuments}).
  */
 public final class LocatedYaml {
   private static final YAMLFactory YAML = new YAMLFactory();
+  private static final JsonFactory JSON = new JsonFactory();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
   private final JsonNode root;
@@ -72,6 +76,38 @@ public final class LocatedYaml {
       problems.add(new PlanProblem(file, 0, "cannot read: " + e.getMessage()));
     }
     return new LocatedYaml(null, lines);
+  }
+
+  /**
+   * Every document of {@code file}: each {@code ---} document of a YAML stream (empty ones left out), or the
+   * value of a {@code .json} file (read as strict JSON). Problems land in {@code problems}, and then the list
+   * is empty.
+   */
+  public static List<LocatedYaml> readDocuments(Path file, List<PlanProblem> problems) {
+    boolean json = file.getFileName().toString().endsWith(".json");
+    List<LocatedYaml> documents = new ArrayList<>();
+    int before = problems.size();
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      problems.add(new PlanProblem(file, 0, "cannot read: " + e.getMessage()));
+      return List.of();
+    }
+    try (JsonParser parser = (json ? JSON : YAML).createParser(text)) {
+      while (parser.nextToken() != null) {
+        Map<String, Integer> lines = new HashMap<>();
+        JsonNode root = node(parser, "", lines, file, problems);
+        if (!root.isNull()) {
+          documents.add(new LocatedYaml(root, lines));
+        }
+      }
+    } catch (JsonProcessingException e) {
+      problems.add(new PlanProblem(file, errorLine(e, text), (json ? "invalid JSON: " : "invalid YAML: ") + problem(e)));
+    } catch (IOException e) {
+      problems.add(new PlanProblem(file, 0, "cannot read: " + e.getMessage()));
+    }
+    return problems.size() > before ? List.of() : documents;
   }
 
   private static JsonNode node(JsonParser p, String pointer, Map<String, Integer> lines, Path file,
@@ -143,6 +179,17 @@ public final class LocatedYaml {
     }
     JsonNode id = object.get("id");
     return "step '" + (id != null && id.isTextual() ? id.asText() : "#" + (Integer.parseInt(pointer.substring(7)) + 1)) + "': ";
+  }
+
+  /**
+   * What is wrong, without the text around it (SnakeYAML's excerpt, the token Jackson could not read): a
+   * config file's mistake may be, or sit next to, a secret.
+   */
+  private static String problem(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+      return oneLine(marked.getProblem());
+    }
+    return oneLine(e.getOriginalMessage()).replaceFirst("^Unrecognized token '[^']*'", "Unrecognized token");
   }
 
   static String oneLine(String message) {

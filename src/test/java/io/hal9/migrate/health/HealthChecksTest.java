@@ -106,6 +106,22 @@ class HealthChecksTest {
   }
 
   @Test
+  void configWithErrorFindingsFailsAndCleanConfigPasses() throws Exception {
+    Path broken = Path.of("src/test/resources/config-lint/broken").toAbsolutePath();
+    Path clean = Path.of("src/test/resources/config-lint/clean").toAbsolutePath();
+
+    CheckResult failed = one("{\"check\":\"config\",\"paths\":[\"" + broken + "\"]}");
+    CheckResult passed = one("{\"check\":\"config\",\"paths\":\"" + clean + "\"}");
+
+    assertThat(failed.status()).isEqualTo(CheckStatus.FAILED);
+    assertThat(failed.measured()).containsEntry("errors", 11).containsEntry("warnings", 2);
+    assertThat(failed.message()).startsWith("11 error findings > max 0: " + broken.resolve(".env") + ":2: placeholder-secret: ")
+        .endsWith("; and 8 more");
+    assertThat(passed.status()).isEqualTo(CheckStatus.OK);
+    assertThat(passed.message()).isEqualTo("0 errors, 0 warnings");
+  }
+
+  @Test
   void mistakesNameTheCheckAndKey() throws Exception {
     List<String> problems = new ArrayList<>();
     HealthChecks.parse(JSON.readTree("[{\"check\":\"disk\",\"max-used-percent\":120,\"colour\":1},"

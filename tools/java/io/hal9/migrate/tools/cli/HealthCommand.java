@@ -44,7 +44,8 @@ final class HealthCommand extends ToolCommand {
     }
     out.line("health: " + report.summary());
     if (!report.failed().isEmpty()) {
-      throw new FailedWithResult(report.failure(), report.toMap());
+      Hal9MigrateException failure = report.failure();
+      throw new CheckFailed(failure.code(), failure.getMessage(), failure.details(), report.toMap());
     }
     return report.toMap();
   }

@@ -26,6 +26,7 @@ import picocli.CommandLine.Mixin;
       UnlockCommand.class,
       BenchCommand.class,
       HealthCommand.class,
+      ConfigCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -35,7 +36,7 @@ import picocli.CommandLine.Mixin;
       "2:bad input (usage, plan, URL, cannot connect)",
       "3:lock held by a live run, or lost to another runner",
       "4:an applied step changed, or history disagrees with the plans",
-      "5:a health check failed",
+      "5:a health check failed, or config lint found errors",
       "130/143:stopped by SIGINT/SIGTERM (checkpoint saved)"
     })
 public final class Main implements Runnable {

@@ -56,7 +56,7 @@ final class Output {
     return failure(command, e, exitCode, Map.of());
   }
 
-  /** A failure that still has a result to show (a health run's checks): in JSON, its fields beside the error. */
+  /** A failure that still has a result to show (a health run's checks, lint findings): in JSON, its fields beside the error. */
   int failure(String command, Hal9MigrateException e, int exitCode, Map<String, Object> fields) {
     if (json) {
       Map<String, Object> error = new LinkedHashMap<>();
@@ -70,7 +70,7 @@ final class Output {
       document.putAll(fields);
       document.put("error", error);
       print(document);
-    } else if (e.code() == ErrorCode.PLAN_INVALID && !e.details().isEmpty()) {
+    } else if ((e.code() == ErrorCode.PLAN_INVALID || e.code() == ErrorCode.CONFIG_UNREADABLE) && !e.details().isEmpty()) {
       e.details().forEach(problem -> err.println("hal9-migrate: error: " + problem));
     } else {
       err.println("hal9-migrate: error: " + e.getMessage());

@@ -38,33 +38,12 @@ abstract class ToolCommand implements Callable<Integer> {
     try {
       out.success(command, execute());
       return 0;
-    } catch (FailedWithResult e) {
-      return out.failure(command, redacted(e.failure()), exitCode(e.failure()), e.fields());
     } catch (Hal9MigrateException e) {
-      return out.failure(command, redacted(e), exitCode(e));
+      Map<String, Object> fields = e instanceof CheckFailed failed ? failed.fields() : Map.of();
+      return out.failure(command, redacted(e), exitCode(e), fields);
     } catch (Exception e) {
       String message = e.getClass().getSimpleName() + ": " + e.getMessage();
       return out.failure(command, redacted(new Hal9MigrateException(ErrorCode.INTERNAL, message, e)), ErrorCode.INTERNAL.exitCode());
-    }
-  }
-
-  /** A command that failed (exit != 0) but has a result to print, as {@link #execute()} would return it. */
-  static final class FailedWithResult extends RuntimeException {
-    private final Hal9MigrateException failure;
-    private final Map<String, Object> fields;
-
-    FailedWithResult(Hal9MigrateException failure, Map<String, Object> fields) {
-      super(failure.getMessage(), failure);
-      this.failure = failure;
-      this.fields = fields;
-    }
-
-    Hal9MigrateException failure() {
-      return failure;
-    }
-
-    Map<String, Object> fields() {
-      return fields;
     }
   }
 

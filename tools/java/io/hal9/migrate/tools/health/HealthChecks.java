@@ -25,6 +25,7 @@ public final class HealthChecks {
     kind("neurons", NeuronsCheck::new, "table", "id-column", "layer-column", "state-column", "required", "sample",
         "max-latency-ms", "max-invalid");
     kind("checkpoint-lag", CheckpointLagCheck::new, "max-lag-seconds");
+    kind("config", ConfigCheck::new, "paths");
   }
 
   private HealthChecks() {}
