@@ -60,11 +60,8 @@ public final class LocatedYaml {
   public static LocatedYaml read(Path file, List<PlanProblem> problems) {
     Map<String, Integer> lines = new HashMap<>();
     int before = problems.size();
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      problems.add(new PlanProblem(file, 0, "cannot read: " + e.getMessage()));
+    String text = text(file, problems);
+    if (text == null) {
       return new LocatedYaml(null, lines);
     }
     try (JsonParser parser = YAML.createParser(text)) {
@@ -87,11 +84,8 @@ public final class LocatedYaml {
     boolean json = file.getFileName().toString().endsWith(".json");
     List<LocatedYaml> documents = new ArrayList<>();
     int before = problems.size();
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      problems.add(new PlanProblem(file, 0, "cannot read: " + e.getMessage()));
+    String text = text(file, problems);
+    if (text == null) {
       return List.of();
     }
     try (JsonParser parser = (json ? JSON : YAML).createParser(text)) {
@@ -108,6 +102,15 @@ public final class LocatedYaml {
       problems.add(new PlanProblem(file, 0, "cannot read: " + e.getMessage()));
     }
     return problems.size() > before ? List.of() : documents;
+  }
+
+  private static String text(Path file, List<PlanProblem> problems) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      problems.add(new PlanProblem(file, 0, "cannot read: " + e.getMessage()));
+      return null;
+    }
   }
 
   private static JsonNode node(JsonParser p, String pointer, Map<String, Integer> lines, Path file,

@@ -1,9 +1,6 @@
 package io.hal9.migrate.tools.config;
 
 import io.hal9.migrate.engine.plan.PlanProblem;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -15,24 +12,11 @@ import java.util.regex.Pattern;
  * double quotes (with {@code \n}, {@code \"} and {@code \\} escapes). There is no Java library for it, and
  * line numbers are the point, so it is read here. A quoted value spanning lines is not supported (an error).
  */
-final class EnvReader implements ConfigReader {
+final class EnvReader extends LineConfigReader {
   private static final Pattern ASSIGNMENT = Pattern.compile("(?:export\\s+)?([A-Za-z_][A-Za-z0-9_.]*)\\s*=\\s*(.*)");
 
   @Override
-  public List<ConfigDocument> read(Path file, List<PlanProblem> problems) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file);
-    } catch (IOException e) {
-      problems.add(new PlanProblem(file, 0, "cannot read: " + e.getMessage()));
-      return List.of();
-    }
-    int before = problems.size();
-    ConfigDocument document = ConfigDocument.flat(file, d -> entries(d, lines, problems));
-    return problems.size() > before ? List.of() : List.of(document);
-  }
-
-  private static List<ConfigEntry> entries(ConfigDocument document, List<String> lines, List<PlanProblem> problems) {
+  List<ConfigEntry> entries(ConfigDocument document, List<String> lines, List<PlanProblem> problems) {
     List<ConfigEntry> entries = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).strip();

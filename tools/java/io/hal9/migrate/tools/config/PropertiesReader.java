@@ -4,8 +4,6 @@ import io.hal9.migrate.engine.plan.PlanProblem;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -16,22 +14,9 @@ import java.util.Properties;
  * one to {@link Properties#load(java.io.Reader)}: the keys and values are exactly what Java reads, each with
  * the line it starts on.
  */
-final class PropertiesReader implements ConfigReader {
+final class PropertiesReader extends LineConfigReader {
   @Override
-  public List<ConfigDocument> read(Path file, List<PlanProblem> problems) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file);
-    } catch (IOException e) {
-      problems.add(new PlanProblem(file, 0, "cannot read: " + e.getMessage()));
-      return List.of();
-    }
-    int before = problems.size();
-    ConfigDocument document = ConfigDocument.flat(file, d -> entries(d, lines, problems));
-    return problems.size() > before ? List.of() : List.of(document);
-  }
-
-  private static List<ConfigEntry> entries(ConfigDocument document, List<String> lines, List<PlanProblem> problems) {
+  List<ConfigEntry> entries(ConfigDocument document, List<String> lines, List<PlanProblem> problems) {
     List<ConfigEntry> entries = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i).stripLeading();
