@@ -25,6 +25,7 @@ import picocli.CommandLine.Mixin;
       RepairCommand.class,
       UnlockCommand.class,
       BenchCommand.class,
+      ScaleCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
