@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
  * node capacity check for anything that grows, and waits for the rollout.
  */
 @Command(name = "scale", description = "Scale a deployment or its autoscaler (capacity checked first, rollout awaited).",
-    subcommands = {ScaleCommand.Replicas.class, ScaleCommand.Hpa.class, ScaleCommand.Resources.class, ScaleCommand.Emergency.class})
+    subcommands = {ScaleCommand.Replicas.class, ScaleCommand.Hpa.class, ScaleCommand.Resources.class, ScaleCommand.Emergency.class,
+      CommandLine.HelpCommand.class})
 final class ScaleCommand implements Runnable {
   @Spec CommandSpec spec;
 

@@ -18,12 +18,12 @@ import java.util.stream.Collectors;
  * what the pods bound to them request (terminated pods hold nothing). This is the scheduler's own accounting,
  * summed over nodes.
  */
-final class NodeCapacity {
+public final class NodeCapacity {
   private static final Set<String> TERMINATED = Set.of("Succeeded", "Failed");
 
   private NodeCapacity() {}
 
-  static CpuMemory free(KubernetesClient client) {
+  public static CpuMemory free(KubernetesClient client) {
     List<Node> nodes = client.nodes().list().getItems().stream()
         .filter(node -> node.getSpec() == null || !Boolean.TRUE.equals(node.getSpec().getUnschedulable()))
         .filter(Readiness::isNodeReady)
@@ -45,7 +45,7 @@ final class NodeCapacity {
    * What one pod requests, as the scheduler counts it: its containers together, or its largest init container
    * if that is more (init containers run one at a time, before the others), plus the pod's overhead.
    */
-  static CpuMemory requestsOf(PodSpec spec) {
+  public static CpuMemory requestsOf(PodSpec spec) {
     CpuMemory containers = sum(spec.getContainers());
     CpuMemory init = spec.getInitContainers() == null ? CpuMemory.ZERO : spec.getInitContainers().stream()
         .map(NodeCapacity::requestsOf)
