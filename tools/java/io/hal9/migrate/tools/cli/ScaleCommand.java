@@ -67,8 +67,8 @@ final class ScaleCommand implements Runnable {
         Map<String, Object> fields = new LinkedHashMap<>(plan.toMap());
         fields.put("dryRun", kube.dryRun);
         if (kube.dryRun) {
-          if (plan.capacity() != null && !plan.capacity().enough()) {
-            scaler.apply(plan, Duration.ZERO); // refuses before changing anything, with the shortfall
+          if (plan.capacity() != null) {
+            plan.capacity().check(); // a dry run of a refused scale-up fails as the real one would
           }
           fields.put("ready", null);
           return fields;

@@ -19,7 +19,7 @@ public record Capacity(String what, CpuMemory need, CpuMemory free) {
   }
 
   /** @throws Hal9MigrateException CAPACITY_SHORT (exit 5) naming the shortfall, when the nodes cannot hold it */
-  void check() {
+  public void check() {
     if (enough()) {
       return;
     }
