@@ -15,7 +15,18 @@ public enum ErrorCode {
   HISTORY_MISMATCH(4),
   ROLLBACK_INCOMPLETE(4),
   HEALTH_FAILED(5),
+  /** {@code config lint} found an error-level finding. */
   CONFIG_INVALID(5),
+  /** The nodes cannot hold what a scale-up adds; nothing was changed. */
+  CAPACITY_SHORT(5),
+  /** A deployment did not become ready in time after a change. */
+  ROLLOUT_TIMEOUT(5),
+  /** A deployment, autoscaler or container named for scaling does not exist. */
+  K8S_NOT_FOUND(2),
+  /** No Kubernetes API server answered (kubeconfig, network). */
+  K8S_UNREACHABLE(2),
+  /** The API server refused a request (forbidden, invalid). */
+  K8S_REFUSED(2),
   STOPPED(130),
   INTERNAL(1);
 

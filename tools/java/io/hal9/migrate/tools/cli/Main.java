@@ -27,6 +27,7 @@ import picocli.CommandLine.Mixin;
       BenchCommand.class,
       HealthCommand.class,
       ConfigCommand.class,
+      ScaleCommand.class,
       CommandLine.HelpCommand.class
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -36,7 +37,7 @@ import picocli.CommandLine.Mixin;
       "2:bad input (usage, plan, URL, cannot connect)",
       "3:lock held by a live run, or lost to another runner",
       "4:an applied step changed, or history disagrees with the plans",
-      "5:a health check failed, or config lint found errors",
+      "5:a check failed (health, config lint, node capacity, rollout readiness)",
       "130/143:stopped by SIGINT/SIGTERM (checkpoint saved)"
     })
 public final class Main implements Runnable {
