@@ -36,6 +36,18 @@ final class Cluster implements AutoCloseable {
     this.client = client;
   }
 
+  /**
+   * HAL9's server as the scale tests start from: deployment {@value #DEPLOYMENT} with 10 replicas of 1.5 CPU /
+   * 3Gi, its autoscaler at 10..15, and the 10 running pods on node n1 (created by each test, with its capacity).
+   */
+  static Cluster hal9Server(KubernetesClient client) {
+    Cluster cluster = new Cluster(client).deployment(10, "1.5", "3Gi").hpa(10, 15);
+    for (int i = 0; i < 10; i++) {
+      cluster.pod(NAMESPACE, "hal9-server-" + i, "n1", "1.5", "3Gi", "Running");
+    }
+    return cluster;
+  }
+
   /** A Ready, schedulable node with that much allocatable CPU and memory. */
   Cluster node(String name, String cpu, String memory) {
     return node(name, cpu, memory, true, false);

@@ -32,10 +32,7 @@ class ScaleCommandTest {
 
   @BeforeEach
   void hal9Server() {
-    cluster = new Cluster(client).deployment(10, "1.5", "3Gi").hpa(10, 15);
-    for (int i = 0; i < 10; i++) {
-      cluster.pod(NAMESPACE, "hal9-server-" + i, "n1", "1.5", "3Gi", "Running");
-    }
+    cluster = Cluster.hal9Server(client);
     kubeconfig = cluster.kubeconfig(dir);
   }
 
