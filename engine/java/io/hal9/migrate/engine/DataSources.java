@@ -56,6 +56,15 @@ public final class DataSources {
     }
   }
 
+  /**
+   * Like {@link #pooled}, but never creates the database: H2 creates a missing embedded file on connect, and
+   * a check of a database that does not exist must say so rather than check a new empty one.
+   */
+  public static HikariDataSource existing(String url, String user, String password) {
+    boolean create = isEmbeddedH2File(url) && !url.toUpperCase(java.util.Locale.ROOT).contains("IFEXISTS=");
+    return pooled(create ? url + ";IFEXISTS=TRUE" : url, user, password);
+  }
+
   private static boolean isH2FileInUse(Throwable cause) {
     return cause instanceof SQLException sql && sql.getErrorCode() == 90020;
   }

@@ -10,6 +10,7 @@ import io.hal9.migrate.support.TestDatabase;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code hal9-migrate health}: text and --json, exit 0 or 5, and a bad checks file as exit 2 with its line. */
@@ -17,7 +18,8 @@ class HealthCommandTest {
   @TempDir Path dir;
 
   @OnBothDatabases
-  void defaultChecksPassOnAHealthyDatabase(TestDatabase db) {
+  void defaultChecksPassOnAHealthyDatabase(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE present (x INT)"); // health never creates the database it checks
     Cli.Result health = new Cli(db, dir).run("health", "--json");
 
     assertThat(health.exit()).as(health.toString()).isZero();
@@ -30,6 +32,7 @@ class HealthCommandTest {
 
   @OnBothDatabases
   void failedCheckIsExit5NamingCheckFigureAndThresholdWithEveryResultInJson(TestDatabase db) throws Exception {
+    db.execute("CREATE TABLE present (x INT)");
     try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       String address = "127.0.0.1:" + server.getLocalPort();
       Plans.in(dir).file("checks.yaml", "checks:\n  - check: database\n    max-latency-ms: 5000\n"
@@ -55,6 +58,19 @@ class HealthCommandTest {
       assertThat(json.json().at("/error/code").asText()).isEqualTo("HEALTH_FAILED");
       assertThat(json.json().at("/error/exitCode").asInt()).isEqualTo(5);
     }
+  }
+
+  @Test
+  void aMissingEmbeddedDatabaseFailsTheCheckAndIsNotCreated() {
+    Path file = dir.resolve("absent/hal9");
+
+    Cli.Result health = new Cli(null, dir).raw("health", "--url", "jdbc:h2:file:" + file, "--json");
+
+    assertThat(health.exit()).as(health.toString()).isEqualTo(5);
+    assertThat(health.json().at("/checks/0/status").asText()).isEqualTo("failed");
+    assertThat(health.json().at("/checks/0/message").asText()).startsWith("cannot connect to jdbc:h2:file:" + file)
+        .contains("not found");
+    assertThat(dir.resolve("absent")).doesNotExist();
   }
 
   @OnBothDatabases

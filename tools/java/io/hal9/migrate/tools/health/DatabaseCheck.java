@@ -1,6 +1,7 @@
 package io.hal9.migrate.tools.health;
 
 import io.hal9.migrate.engine.DataSources;
+import io.hal9.migrate.engine.Hal9MigrateException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -35,6 +36,8 @@ final class DatabaseCheck implements HealthCheck {
       boolean slow = latency > maxLatencyMillis;
       String message = "round trip " + latency + " ms " + (slow ? "> max " : "<= max ") + Measures.format(maxLatencyMillis) + " ms";
       return new CheckResult(kind(), "", slow ? CheckStatus.FAILED : CheckStatus.OK, message, measured, limits);
+    } catch (Hal9MigrateException e) {
+      return new CheckResult(kind(), "", CheckStatus.FAILED, e.getMessage(), Measures.of(), limits); // names the URL
     } catch (Exception e) {
       return new CheckResult(kind(), "", CheckStatus.FAILED, "cannot connect: " + DataSources.oneLine(e.getMessage()),
           Measures.of(), limits);

@@ -28,9 +28,9 @@ public final class HealthTarget implements AutoCloseable {
     return new HealthTarget(() -> dataSource, false);
   }
 
-  /** A database by JDBC URL, pooled on first use and closed with the target. */
+  /** An existing database by JDBC URL, pooled on first use and closed with the target. */
   public static HealthTarget connecting(String url, String user, String password) {
-    return new HealthTarget(() -> DataSources.pooled(url, user, password), true);
+    return new HealthTarget(() -> DataSources.existing(url, user, password), true);
   }
 
   /** @throws Hal9MigrateException DB_UNREACHABLE (every later call too, without trying again) */
