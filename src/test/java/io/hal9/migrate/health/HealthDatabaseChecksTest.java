@@ -15,6 +15,7 @@ import io.hal9.migrate.tools.health.HealthTarget;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TimeZone;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The checks that read the database: round trip, the neuron table, checkpoint lag; on H2 and PostgreSQL. */
@@ -55,7 +56,8 @@ class HealthDatabaseChecksTest {
   void neuronsWhoseStateIsNotJsonOrLacksARequiredFieldFail(TestDatabase db) throws Exception {
     db.execute("CREATE TABLE raw_neurons (nid BIGINT PRIMARY KEY, tier VARCHAR(8), doc TEXT)");
     db.execute("INSERT INTO raw_neurons VALUES (1, 'L1', '{\"activation\":0.5,\"cognitive\":{\"threshold\":0.2}}'),"
-        + " (2, 'L1', '{\"activation\":'), (3, 'L2', '{\"cognitive\":{}}'), (4, 'L2', '[1,2]')");
+        + " (2, 'L1', '{\"activation\":'), (3, 'L2', '{\"cognitive\":{}}'), (4, 'L2', '[1,2]'),"
+        + " (5, NULL, '{\"activation\":0.1,\"cognitive\":{\"threshold\":0.3}}')");
     String check = "{\"check\":\"neurons\",\"table\":\"raw_neurons\",\"id-column\":\"nid\",\"layer-column\":\"tier\","
         + "\"state-column\":\"doc\",\"required\":[\"activation\",\"cognitive.threshold\"],\"max-latency-ms\":1000";
 
@@ -65,7 +67,8 @@ class HealthDatabaseChecksTest {
     assertThat(strict.status()).isEqualTo(CheckStatus.FAILED);
     assertThat(strict.message()).isEqualTo("3 invalid states > max 0 (id 2: not valid JSON; id 3: lacks activation, "
         + "cognitive.threshold; id 4: not a JSON object)");
-    assertThat(strict.measured().get("layers")).isEqualTo(Map.of("L1", 2L, "L2", 2L));
+    assertThat(strict.measured().get("layers")).isEqualTo(Map.of("(none)", 1L, "L1", 2L, "L2", 2L));
+    assertThat(JSON.writeValueAsString(strict.toMap())).contains("\"(none)\":1");
     assertThat(tolerant.status()).isEqualTo(CheckStatus.OK);
   }
 
@@ -105,6 +108,30 @@ class HealthDatabaseChecksTest {
     assertThat(stalled.status()).isEqualTo(CheckStatus.FAILED);
     assertThat(stalled.message()).matches("step 'make-t' \\(version 1, running\\) 36\\d\\d s since its last checkpoint > max 300 s: "
         + "its runner is stalled or dead");
+  }
+
+  @OnBothDatabases
+  void lagIsReadOnOneClockWhateverTheRunnersTimeZone(TestDatabase db) throws Exception {
+    Plans.in(dir).file("V1__t.yaml", "steps:\n  - id: make-t\n    type: sql\n    sql: CREATE TABLE t (x INT)\n");
+    TimeZone original = TimeZone.getDefault();
+    try {
+      TimeZone.setDefault(TimeZone.getTimeZone("Asia/Kolkata")); // the runner's machine, 5.5 h ahead of UTC
+      assertThat(new Cli(db, dir).run("run").exit()).isZero();
+    } finally {
+      TimeZone.setDefault(original);
+    }
+    db.execute("UPDATE hal9_steps SET state = 'running', updated_at = updated_at - INTERVAL '1' HOUR");
+
+    CheckResult stalled;
+    try (HealthTarget target = HealthTarget.connecting(db.url(), null, null)) {
+      stalled = HealthReport.run(HealthChecks.parse(JSON.readTree("[{\"check\":\"checkpoint-lag\"}]"), dir,
+          (index, key, message) -> {
+            throw new AssertionError(message);
+          }), target).results().get(0);
+    }
+
+    assertThat(stalled.status()).isEqualTo(CheckStatus.FAILED);
+    assertThat(stalled.message()).matches("step 'make-t' \\(version 1, running\\) 36\\d\\d s since its last checkpoint > max 300 s: .*");
   }
 
   private void seed(TestDatabase db, int count) {

@@ -14,9 +14,9 @@ final class CheckEntry {
   private final int index;
   private final String kind;
   private final Path base;
-  private final HealthChecks.Problems problems;
+  private final HealthChecks.CheckProblems problems;
 
-  CheckEntry(JsonNode node, int index, String kind, Path base, HealthChecks.Problems problems) {
+  CheckEntry(JsonNode node, int index, String kind, Path base, HealthChecks.CheckProblems problems) {
     this.node = node;
     this.index = index;
     this.kind = kind;

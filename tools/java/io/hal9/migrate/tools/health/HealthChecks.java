@@ -31,7 +31,7 @@ public final class HealthChecks {
   private HealthChecks() {}
 
   /** Where a mistake is: entry {@code index} (from 0) of the list, at {@code key} (null: the entry itself). */
-  public interface Problems {
+  public interface CheckProblems {
     void report(int index, String key, String message);
   }
 
@@ -50,7 +50,7 @@ public final class HealthChecks {
    * The checks of {@code list}, with relative paths resolved against {@code base}. Mistakes go to
    * {@code problems}; the checks returned are complete only when none were reported.
    */
-  public static List<HealthCheck> parse(JsonNode list, Path base, Problems problems) {
+  public static List<HealthCheck> parse(JsonNode list, Path base, CheckProblems problems) {
     List<HealthCheck> checks = new ArrayList<>();
     if (list == null || !list.isArray() || list.isEmpty()) {
       problems.report(-1, null, "expected a list of checks, each with 'check:' one of " + String.join(", ", KINDS.keySet()));

@@ -14,7 +14,12 @@ public record HealthReport(List<CheckResult> results) {
   public static HealthReport run(List<HealthCheck> checks, HealthTarget target) {
     List<CheckResult> results = new ArrayList<>();
     for (HealthCheck check : checks) {
-      results.add(check.run(target));
+      try {
+        results.add(check.run(target));
+      } catch (RuntimeException e) {
+        // A check that breaks is a failed check, not a lost report: the others' figures still count.
+        results.add(new CheckResult(check.kind(), "", CheckStatus.FAILED, "cannot measure: " + e, Map.of(), Map.of()));
+      }
     }
     return new HealthReport(List.copyOf(results));
   }

@@ -32,6 +32,8 @@ final class NeuronsCheck implements HealthCheck {
   private static final int PAGE = 2000;
   private static final int SHOWN = 5;
   private static final int WARM_UP = 10;
+  /** Neurons whose layer is null, counted under this name (a JSON key cannot be null). */
+  private static final String NO_LAYER = "(none)";
 
   private final String tableName;
   private final Table<Record> table;
@@ -67,7 +69,7 @@ final class NeuronsCheck implements HealthCheck {
       DSLContext dsl = target.dsl();
       Map<String, Long> layers = new LinkedHashMap<>();
       for (Record2<String, Integer> row : dsl.select(layer, count()).from(table).groupBy(layer).orderBy(layer).fetch()) {
-        layers.put(row.value1(), row.value2().longValue());
+        layers.put(row.value1() == null ? NO_LAYER : row.value1(), row.value2().longValue());
       }
       Scan scan = scan(dsl);
       double[] probes = probe(dsl, scan.sampled);

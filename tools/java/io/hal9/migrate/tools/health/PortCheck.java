@@ -1,10 +1,13 @@
 package io.hal9.migrate.tools.health;
 
 import java.io.IOException;
-import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 
@@ -46,9 +49,28 @@ final class PortCheck implements HealthCheck {
   @Override
   public CheckResult run(HealthTarget target) {
     Map<String, Object> limits = Measures.of("expect", expectFree ? "free" : "listening");
-    boolean listening = connects();
-    String bindError = listening ? "connected" : bindError();
-    boolean free = bindError == null;
+    List<InetAddress> addresses;
+    try {
+      addresses = List.of(InetAddress.getAllByName(host));
+    } catch (UnknownHostException e) {
+      return new CheckResult(kind(), address, CheckStatus.FAILED, "cannot check: unknown host " + host, Measures.of(), limits);
+    }
+    // localhost may be 127.0.0.1 and ::1: a server on either is listening, and the port is free only on both.
+    boolean listening = addresses.stream().anyMatch(this::connects);
+    String bindError = null;
+    if (!listening) {
+      for (InetAddress candidate : addresses) {
+        if (!isLocal(candidate)) {
+          if (expectFree) {
+            return new CheckResult(kind(), address, CheckStatus.FAILED, "cannot check: " + candidate.getHostAddress()
+                + " is not an address of this machine, so whether its port is free cannot be tried", Measures.of(), limits);
+          }
+          continue;
+        }
+        bindError = bindError == null ? bindError(candidate) : bindError;
+      }
+    }
+    boolean free = !listening && bindError == null;
     List<String> owners = free ? List.of() : PortOwners.of(port);
     Map<String, Object> measured = Measures.of("free", free, "listening", listening, "owners", owners);
     String state = free ? "free" : listening ? "listening" : "taken (" + bindError + ")";
@@ -58,25 +80,31 @@ final class PortCheck implements HealthCheck {
     return new CheckResult(kind(), address, ok ? CheckStatus.OK : CheckStatus.FAILED, message, measured, limits);
   }
 
-  private boolean connects() {
+  private boolean connects(InetAddress target) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port), CONNECT_TIMEOUT_MILLIS);
+      socket.connect(new InetSocketAddress(target, port), CONNECT_TIMEOUT_MILLIS);
       return true;
     } catch (IOException e) {
       return false;
     }
   }
 
-  /** Null when the port can be bound; else why not ("Address already in use"). */
-  private String bindError() {
+  /** Null when the port can be bound on {@code local}; else why not ("Address already in use"). */
+  private String bindError(InetAddress local) {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(true); // as a server would: a port in TIME_WAIT is free for it
-      socket.bind(new InetSocketAddress(host, port));
+      socket.bind(new InetSocketAddress(local, port));
       return null;
-    } catch (BindException e) {
-      return e.getMessage();
     } catch (IOException e) {
-      return e.toString();
+      return e.getMessage();
+    }
+  }
+
+  private static boolean isLocal(InetAddress candidate) {
+    try {
+      return candidate.isAnyLocalAddress() || candidate.isLoopbackAddress() || NetworkInterface.getByInetAddress(candidate) != null;
+    } catch (SocketException e) {
+      return false;
     }
   }
 }

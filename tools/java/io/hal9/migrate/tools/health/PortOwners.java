@@ -20,7 +20,7 @@ final class PortOwners {
 
   private PortOwners() {}
 
-  /** {@code pid 1234 (java -jar app.jar)} for each process found. */
+  /** {@code pid 1234 (postgres)} for each process found. */
   static List<String> of(int port) {
     Set<String> inodes = listeningInodes(port);
     List<String> owners = new ArrayList<>();
@@ -73,10 +73,14 @@ final class PortOwners {
     return false;
   }
 
+  /**
+   * The executable's name only: a command line often carries passwords and tokens, and this text ends up in
+   * output and in checkpoints.
+   */
   private static String command(long pid) {
     return ProcessHandle.of(pid)
-        .flatMap(process -> process.info().commandLine().or(() -> process.info().command()))
-        .map(line -> line.length() > 120 ? line.substring(0, 117) + "..." : line)
+        .flatMap(process -> process.info().command())
+        .map(path -> Path.of(path).getFileName().toString())
         .orElse("command unknown");
   }
 }
