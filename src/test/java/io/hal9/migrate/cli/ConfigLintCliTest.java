@@ -26,10 +26,10 @@ class ConfigLintCliTest {
 
     assertThat(lint.exit()).as(lint.toString()).isEqualTo(5);
     List<String> lines = lint.out().lines().toList();
-    assertThat(lines).hasSize(13);
+    assertThat(lines).hasSize(14);
     assertThat(lines.get(0)).isEqualTo(BROKEN + "/.env:2: placeholder-secret: ANTHROPIC_API_KEY is a placeholder 'sk-ant-CHANGE_ME'");
     assertThat(lines).allMatch(line -> line.matches("\\Q" + BROKEN + "\\E/[^:]+:\\d+: [a-z-]+: .+"));
-    assertThat(lint.errors()).containsExactly("config lint: 11 errors, 2 warnings");
+    assertThat(lint.errors()).containsExactly("config lint: 13 errors, 1 warning");
   }
 
   @Test
@@ -40,19 +40,20 @@ class ConfigLintCliTest {
     JsonNode json = lint.json();
     assertThat(json.get("ok").asBoolean()).isFalse();
     assertThat(json.get("command").asText()).isEqualTo("config lint");
-    assertThat(json.get("errors").asInt()).isEqualTo(11);
-    assertThat(json.get("warnings").asInt()).isEqualTo(2);
-    assertThat(json.get("findings")).hasSize(13);
+    assertThat(json.get("errors").asInt()).isEqualTo(13);
+    assertThat(json.get("warnings").asInt()).isEqualTo(1);
+    assertThat(json.get("findings")).hasSize(14);
     JsonNode first = json.at("/findings/0");
     assertThat(first.get("file").asText()).isEqualTo(BROKEN + "/.env");
     assertThat(first.get("line").asInt()).isEqualTo(2);
     assertThat(first.get("severity").asText()).isEqualTo("error");
     assertThat(first.get("rule").asText()).isEqualTo("placeholder-secret");
     assertThat(first.get("message").asText()).isEqualTo("ANTHROPIC_API_KEY is a placeholder 'sk-ant-CHANGE_ME'");
-    assertThat(json.at("/findings/2/severity").asText()).isEqualTo("warning");
+    assertThat(json.at("/findings/2/severity").asText()).isEqualTo("error");
+    assertThat(json.at("/findings/3/severity").asText()).isEqualTo("warning");
     assertThat(json.at("/error/code").asText()).isEqualTo("CONFIG_INVALID");
     assertThat(json.at("/error/exitCode").asInt()).isEqualTo(5);
-    assertThat(json.at("/error/details")).hasSize(13);
+    assertThat(json.at("/error/details")).hasSize(14);
     assertThat(json.at("/error/details/0").asText()).isEqualTo(BROKEN + "/.env:2: placeholder-secret: ANTHROPIC_API_KEY is a placeholder 'sk-ant-CHANGE_ME'");
   }
 
@@ -73,14 +74,13 @@ class ConfigLintCliTest {
 
   @Test
   void warningsAloneExit0() throws Exception {
-    Files.writeString(dir.resolve("app.env"), "RATE_LIMIT=100\n");
-    Files.writeString(dir.resolve("gateway.yaml"), "rateLimit: 1000\n");
+    Files.writeString(dir.resolve("app.env"), "RATE_LIMIT=100\nGRAFANA_URL=${GRAFANA_URL}\n");
+    Files.writeString(dir.resolve("gateway.yaml"), "rateLimit: 100\n");
 
     Cli.Result lint = cli.raw("config", "lint", dir.toString());
     assertThat(lint.exit()).as(lint.toString()).isZero();
     assertThat(lint.out().lines()).containsExactly(
-        dir.resolve("app.env") + ":1: inconsistent-setting: setting 'rate limit' differs between files: '100' at app.env:1;"
-            + " '1000' at gateway.yaml:1",
+        dir.resolve("app.env") + ":2: placeholder-value: GRAFANA_URL is an unresolved reference '${GRAFANA_URL}'",
         "config lint: 0 errors, 1 warning");
   }
 

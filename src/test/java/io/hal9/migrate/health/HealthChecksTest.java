@@ -153,9 +153,9 @@ class HealthChecksTest {
     CheckResult passed = one("{\"check\":\"config\",\"paths\":\"" + clean + "\"}");
 
     assertThat(failed.status()).isEqualTo(CheckStatus.FAILED);
-    assertThat(failed.measured()).containsEntry("errors", 11).containsEntry("warnings", 2);
-    assertThat(failed.message()).startsWith("11 error findings > max 0: " + broken.resolve(".env") + ":2: placeholder-secret: ")
-        .endsWith("; and 8 more");
+    assertThat(failed.measured()).containsEntry("errors", 13).containsEntry("warnings", 1);
+    assertThat(failed.message()).startsWith("13 error findings > max 0: " + broken.resolve(".env") + ":2: placeholder-secret: ")
+        .endsWith("; and 10 more");
     assertThat(passed.status()).isEqualTo(CheckStatus.OK);
     assertThat(passed.message()).isEqualTo("0 errors, 0 warnings");
   }

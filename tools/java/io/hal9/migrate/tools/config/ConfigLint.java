@@ -29,7 +29,7 @@ public final class ConfigLint {
 
   /** Every rule. */
   public static ConfigLint standard() {
-    return new ConfigLint(List.of(new PlaceholderSecretRule(), new InconsistentSettingRule(),
+    return new ConfigLint(List.of(new PlaceholderSecretRule(), new PlaceholderValueRule(), new InconsistentSettingRule(),
         new RequestsAboveLimitsRule(), new ReplicasOutsideHpaRule(), new ServiceMonitorApiVersionRule()));
   }
 

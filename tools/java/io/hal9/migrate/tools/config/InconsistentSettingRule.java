@@ -21,17 +21,18 @@ import java.util.stream.Collectors;
  * the files' sets of values are not all the same, once, at its first occurrence, with every file:line and
  * value.
  *
- * <p>Replicas exist per application: a workload's own {@code spec.replicas} is the setting "replicas of NAME",
- * and so is a {@code replicas} key in a configmap labelled {@code app: NAME}; two Deployments are never
- * compared with each other. Other settings are global.
+ * <p>Replicas exist per application and namespace: a workload's own {@code spec.replicas} is the setting
+ * "replicas of [NAMESPACE/]NAME", and so is a {@code replicas} key in a configmap labelled {@code app: NAME}
+ * in the same namespace; two Deployments are never compared with each other, nor staging with production.
+ * Other settings are global.
  *
- * <p>Severity: an error for models and replicas (two model versions serving at once is the HAL9 incident); a
- * warning for rate limits, which are often layered on purpose (an ingress stricter than the application) and
- * whose unit a bare {@code rate_limit} does not say. Secrets and placeholder values take no part.
+ * <p>Every mismatch is an error: HAL9's report found exactly these (model versions differing between the
+ * configmap, the deployment and the layer settings; rate limits of 1000 against 100, an ingress at 10 against
+ * 100), and each was a live misconfiguration. Requests per minute, per second and a bare rate limit stay
+ * separate settings, since their units differ. Secrets and placeholder values take no part.
  */
 final class InconsistentSettingRule implements ConfigRule {
   static final String NAME = "inconsistent-setting";
-  private static final Set<String> ERRORS = Set.of("model", "embedding model", "replicas");
   private static final Comparator<ConfigEntry> BY_PLACE =
       Comparator.comparing((ConfigEntry e) -> e.document().file().toString()).thenComparingInt(ConfigEntry::line);
 
@@ -46,8 +47,9 @@ final class InconsistentSettingRule implements ConfigRule {
           continue;
         }
         String name = setting.get();
-        String application = document.application();
-        String id = name.equals("replicas") && !application.isEmpty() ? name + " of " + application : name;
+        String application = document.namespace().isEmpty() ? document.application()
+            : document.namespace() + "/" + document.application();
+        String id = name.equals("replicas") && !document.application().isEmpty() ? name + " of " + application : name;
         settings.computeIfAbsent(id, k -> new ArrayList<>()).add(entry);
       }
     }
@@ -55,8 +57,7 @@ final class InconsistentSettingRule implements ConfigRule {
       if (disagree(entries)) {
         entries.sort(BY_PLACE);
         ConfigEntry first = entries.get(0);
-        Severity severity = ERRORS.contains(id.split(" of ")[0]) ? Severity.ERROR : Severity.WARNING;
-        findings.add(new Finding(first.document().file(), first.line(), severity, NAME,
+        findings.add(new Finding(first.document().file(), first.line(), Severity.ERROR, NAME,
             "setting '" + id + "' differs between files: " + places(first.document().file(), entries)));
       }
     });

@@ -39,7 +39,7 @@ final class PlaceholderSecretRule implements ConfigRule {
   }
 
   /** "data" or "stringData" for a value of a Kubernetes Secret, else empty. */
-  private static String inSecret(ConfigEntry entry) {
+  static String inSecret(ConfigEntry entry) {
     if (!entry.document().kind().equals("Secret") || entry.path().size() != 2) {
       return "";
     }

@@ -28,6 +28,7 @@ class ConfigLintTest {
           + " deployment.yaml:22; 'claude-3-5-sonnet-20240620' at layers.json:5",
       broken(".env", 4) + "inconsistent-setting: setting 'rate limit' differs between files: '100' at .env:4; '1000' at"
           + " app.properties:4, hal9-configmap.yaml:10",
+      broken(".env", 7) + "placeholder-value: GRAFANA_URL is a placeholder '<grafana-url>'",
       broken("app.properties", 2) + "placeholder-secret: api.key is a placeholder 'your-api-key-here'",
       broken("app.properties", 3) + "placeholder-secret: password is an unresolved reference '${DB_PASSWORD}'",
       broken("deployment.yaml", 8) + "inconsistent-setting: setting 'replicas of hal9' differs between files: '60' at"
@@ -51,9 +52,9 @@ class ConfigLintTest {
     List<Finding> findings = ConfigLint.standard().lint(List.of(BROKEN));
 
     assertThat(findings).map(Finding::toString).containsExactlyElementsOf(BROKEN_FINDINGS);
-    // Rate limits are layered on purpose at times, and their units unsaid: warnings; everything else fails.
+    // A placeholder in an ordinary setting may be filled in at deploy time: a warning; everything else fails.
     assertThat(findings).filteredOn(f -> f.severity() == Severity.WARNING).map(Finding::toString)
-        .containsExactly(BROKEN_FINDINGS.get(2), BROKEN_FINDINGS.get(8));
+        .containsExactly(BROKEN_FINDINGS.get(3));
   }
 
   @Test
@@ -72,7 +73,7 @@ class ConfigLintTest {
   }
 
   @Test
-  void placeholdersCountOnlyForSecretKeys() throws Exception {
+  void placeholdersFailForSecretsAndWarnForOtherSettings() throws Exception {
     write("a.yaml", """
         description: <fill in>
         owner: TODO
@@ -89,6 +90,8 @@ class ConfigLintTest {
         """);
 
     assertThat(lint()).map(Finding::toString).containsExactly(
+        at("a.yaml", 1) + "placeholder-value: description is a placeholder '<fill in>'",
+        at("a.yaml", 2) + "placeholder-value: owner is a placeholder 'TODO'",
         at("a.yaml", 3) + "placeholder-secret: token is a placeholder '<token>'",
         at("a.yaml", 5) + "placeholder-secret: passwordFile is a placeholder '/run/secrets/TODO-later'",
         at("a.yaml", 6) + "placeholder-secret: apiKey is a placeholder 'xxxxxxxx'",
