@@ -136,6 +136,20 @@ class ConfigLintTest {
   }
 
   @Test
+  void replicasAreComparedWithinANamespaceOnly() throws Exception {
+    write("staging.yaml", deployment("hal9-api", 2).replace("  name: hal9-api\n", "  name: hal9-api\n  namespace: staging\n"));
+    write("prod.yaml", deployment("hal9-api", 10).replace("  name: hal9-api\n", "  name: hal9-api\n  namespace: prod\n"));
+    write("prod-config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: prod\n  labels:\n"
+        + "    app: hal9-api\ndata:\n  REPLICAS: \"10\"\n");
+    write("staging-config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: staging\n  labels:\n"
+        + "    app: hal9-api\ndata:\n  REPLICAS: \"3\"\n");
+
+    assertThat(lint()).map(Finding::toString).containsExactly(
+        at("staging-config.yaml", 9) + "inconsistent-setting: setting 'replicas of staging/hal9-api' differs between files:"
+            + " '3' at staging-config.yaml:9; '2' at staging.yaml:7");
+  }
+
+  @Test
   void requestsAreComparedAsQuantitiesInEveryPodSpec() throws Exception {
     write("cron.yaml", """
         apiVersion: batch/v1
