@@ -125,10 +125,8 @@ class ConfigLintTest {
   @Test
   void replicasInAConfigmapAreComparedWithTheWorkloadOfItsApp() throws Exception {
     write("api.yaml", deployment("hal9-api", 4));
-    write("config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  labels:\n    app: hal9-api\n"
-        + "data:\n  REPLICAS: \"6\"\n");
-    write("other.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\n  labels:\n    app: other\n"
-        + "data:\n  REPLICAS: \"9\"\n");
+    write("config.yaml", replicasConfigmap("", "hal9-api", 6));
+    write("other.yaml", replicasConfigmap("", "other", 9));
 
     assertThat(lint()).map(Finding::toString).containsExactly(
         at("api.yaml", 6) + "inconsistent-setting: setting 'replicas of hal9-api' differs between files: '4' at"
@@ -139,10 +137,8 @@ class ConfigLintTest {
   void replicasAreComparedWithinANamespaceOnly() throws Exception {
     write("staging.yaml", deployment("hal9-api", 2).replace("  name: hal9-api\n", "  name: hal9-api\n  namespace: staging\n"));
     write("prod.yaml", deployment("hal9-api", 10).replace("  name: hal9-api\n", "  name: hal9-api\n  namespace: prod\n"));
-    write("prod-config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: prod\n  labels:\n"
-        + "    app: hal9-api\ndata:\n  REPLICAS: \"10\"\n");
-    write("staging-config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: staging\n  labels:\n"
-        + "    app: hal9-api\ndata:\n  REPLICAS: \"3\"\n");
+    write("prod-config.yaml", replicasConfigmap("prod", "hal9-api", 10));
+    write("staging-config.yaml", replicasConfigmap("staging", "hal9-api", 3));
 
     assertThat(lint()).map(Finding::toString).containsExactly(
         at("staging-config.yaml", 9) + "inconsistent-setting: setting 'replicas of staging/hal9-api' differs between files:"
@@ -246,6 +242,13 @@ class ConfigLintTest {
   private static String deployment(String name, int replicas) {
     return "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: " + name + "\nspec:\n  replicas: " + replicas
         + "\n  template:\n    spec:\n      containers:\n        - name: app\n          image: app:1\n";
+  }
+
+  /** A configmap labelled {@code app: APP} whose REPLICAS is on line 8 (9 with a namespace). */
+  private static String replicasConfigmap(String namespace, String app, int replicas) {
+    return "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg-" + app + "\n"
+        + (namespace.isEmpty() ? "" : "  namespace: " + namespace + "\n")
+        + "  labels:\n    app: " + app + "\ndata:\n  REPLICAS: \"" + replicas + "\"\n";
   }
 
   private static String hpa(String target, String namespace, int min, int max) {
