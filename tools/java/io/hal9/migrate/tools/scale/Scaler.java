@@ -280,7 +280,7 @@ public final class Scaler {
     if (before == null || after == null) {
       return before == null && after == null;
     }
-    return before.getNumericalAmount().compareTo(new Quantity(after).getNumericalAmount()) == 0;
+    return before.getNumericalAmount().compareTo(ResourceQuantities.amount(after)) == 0;
   }
 
   private static void add(List<ScaleChange> changes, String field, Integer before, Integer after) {
