@@ -95,7 +95,7 @@ final class ScaleCommand implements Runnable {
           + (plan.container() != null ? " (container " + plan.container() + ")" : "") + ":");
       plan.changes().forEach(change -> out.line("  " + change));
       if (plan.capacity() != null) {
-        out.line("Node capacity: need " + plan.capacity().need() + ", free " + plan.capacity().free().positive() + ".");
+        out.line("Node capacity: " + plan.capacity().summary() + ".");
       }
     }
   }
