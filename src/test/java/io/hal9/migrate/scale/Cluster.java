@@ -3,7 +3,9 @@ package io.hal9.migrate.scale;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -17,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A HAL9 cluster on fabric8's CRUD mock server: nodes, pods, the deployment and its autoscaler. Nothing reconciles
@@ -38,12 +41,13 @@ final class Cluster implements AutoCloseable {
 
   /**
    * HAL9's server as the scale tests start from: deployment {@value #DEPLOYMENT} with 10 replicas of 1.5 CPU /
-   * 3Gi, its autoscaler at 10..15, and the 10 running pods on node n1 (created by each test, with its capacity).
+   * 3Gi, its autoscaler at 10..15, and its 10 running pods (labelled as the deployment selects them) on node n1
+   * (created by each test, with its capacity).
    */
   static Cluster hal9Server(KubernetesClient client) {
     Cluster cluster = new Cluster(client).deployment(10, "1.5", "3Gi").hpa(10, 15);
     for (int i = 0; i < 10; i++) {
-      cluster.pod(NAMESPACE, "hal9-server-" + i, "n1", "1.5", "3Gi", "Running");
+      cluster.pod(NAMESPACE, "hal9-server-" + i, "n1", "1.5", "3Gi", "Running", Map.of("app", DEPLOYMENT));
     }
     return cluster;
   }
@@ -65,10 +69,37 @@ final class Cluster implements AutoCloseable {
     return this;
   }
 
-  /** A pod bound to {@code node} requesting that much, in that phase. */
+  /** Taints a node: {@code effect} NoSchedule, NoExecute or PreferNoSchedule. */
+  Cluster taint(String node, String key, String value, String effect) {
+    client.nodes().withName(node).edit(edited -> new NodeBuilder(edited).editSpec()
+        .addToTaints(new TaintBuilder().withKey(key).withValue(value).withEffect(effect).build())
+        .endSpec().build());
+    return this;
+  }
+
+  Cluster label(String node, String key, String value) {
+    client.nodes().withName(node).edit(edited -> new NodeBuilder(edited).editMetadata().addToLabels(key, value).endMetadata().build());
+    return this;
+  }
+
+  /** Changes the deployment's pod template (tolerations, nodeSelector) as a kubectl edit would. */
+  Cluster template(Consumer<PodSpec> change) {
+    client.apps().deployments().inNamespace(NAMESPACE).withName(DEPLOYMENT).edit(edited -> {
+      change.accept(edited.getSpec().getTemplate().getSpec());
+      return edited;
+    });
+    return this;
+  }
+
+  /** A pod bound to {@code node} (null: waiting for one) requesting that much, in that phase. */
   Cluster pod(String namespace, String name, String node, String cpu, String memory, String phase) {
+    return pod(namespace, name, node, cpu, memory, phase, Map.of());
+  }
+
+  Cluster pod(String namespace, String name, String node, String cpu, String memory, String phase,
+      Map<String, String> labels) {
     client.pods().inNamespace(namespace).resource(new PodBuilder()
-        .withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+        .withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
         .withNewSpec().withNodeName(node)
         .addToContainers(new ContainerBuilder().withName("main").withImage("busybox")
             .withNewResources().withRequests(Map.of("cpu", new Quantity(cpu), "memory", new Quantity(memory))).endResources()

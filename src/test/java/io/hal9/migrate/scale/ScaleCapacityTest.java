@@ -6,15 +6,21 @@ import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.hal9.migrate.tools.scale.CpuMemory;
 import io.hal9.migrate.tools.scale.NodeCapacity;
+import io.hal9.migrate.tools.scale.Tolerations;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** How much a pod requests and how much the nodes still hold, as the scheduler counts them. */
+/** How much a pod requests, how much each node still holds, and which nodes a pod may go to, as the scheduler counts them. */
 @EnableKubernetesMockClient(crud = true)
 class ScaleCapacityTest {
   private static final long GI = 1L << 30;
@@ -47,11 +53,49 @@ class ScaleCapacityTest {
         .pod("hal9", "c", "n1", "3", "3Gi", "Failed")           // terminated: holds nothing
         .pod("hal9", "d", "down", "8", "8Gi", "Running");       // on a node that is not counted
 
-    CpuMemory free = NodeCapacity.free(client);
+    NodeCapacity nodes = NodeCapacity.read(client);
+    CpuMemory free = nodes.free();
 
     assertThat(free.cpu()).isEqualByComparingTo("9");
     assertThat(free.memoryBytes()).isEqualByComparingTo(BigDecimal.valueOf(43 * GI));
     assertThat(free.toString()).isEqualTo("9 CPU / 43Gi");
+    assertThat(nodes.rooms()).extracting(room -> room.name() + " " + room.free()).containsExactly("n1 6 CPU / 28Gi",
+        "n2 3 CPU / 15Gi");
+    assertThat(nodes.pending()).isEmpty();
+  }
+
+  @Test
+  void onlyNoScheduleAndNoExecuteTaintsKeepAPodOffAndEachNeedsAMatchingToleration() {
+    Taint controlPlane = taint("node-role.kubernetes.io/control-plane", null, "NoSchedule");
+    Taint gpu = taint("gpu", "a100", "NoExecute");
+    Taint preferred = taint("spot", "true", "PreferNoSchedule");
+
+    assertThat(Tolerations.tolerateAll(null, List.of(preferred))).as("a preference only").isTrue();
+    assertThat(Tolerations.tolerateAll(null, List.of(controlPlane))).isFalse();
+    assertThat(Tolerations.tolerateAll(List.of(toleration("node-role.kubernetes.io/control-plane", "Exists", null, "NoSchedule")),
+        List.of(controlPlane, gpu))).as("gpu not tolerated").isFalse();
+    assertThat(Tolerations.tolerateAll(List.of(toleration(null, "Exists", null, null)), List.of(controlPlane, gpu)))
+        .as("empty key with Exists tolerates everything").isTrue();
+  }
+
+  @Test
+  void aTolerationMatchesKeyValueAndEffectByItsOperator() {
+    Taint gpu = taint("gpu", "a100", "NoExecute");
+
+    assertThat(Tolerations.tolerates(toleration("gpu", "Equal", "a100", "NoExecute"), gpu)).isTrue();
+    assertThat(Tolerations.tolerates(toleration("gpu", null, "a100", null), gpu)).as("Equal by default, any effect").isTrue();
+    assertThat(Tolerations.tolerates(toleration("gpu", "Equal", "h100", "NoExecute"), gpu)).as("other value").isFalse();
+    assertThat(Tolerations.tolerates(toleration("gpu", "Exists", null, "NoExecute"), gpu)).as("any value").isTrue();
+    assertThat(Tolerations.tolerates(toleration("gpu", "Exists", null, "NoSchedule"), gpu)).as("other effect").isFalse();
+    assertThat(Tolerations.tolerates(toleration("tpu", "Exists", null, null), gpu)).as("other key").isFalse();
+  }
+
+  private static Taint taint(String key, String value, String effect) {
+    return new TaintBuilder().withKey(key).withValue(value).withEffect(effect).build();
+  }
+
+  private static Toleration toleration(String key, String operator, String value, String effect) {
+    return new TolerationBuilder().withKey(key).withOperator(operator).withValue(value).withEffect(effect).build();
   }
 
   private static io.fabric8.kubernetes.api.model.Container container(String name, Map<String, String> requests,

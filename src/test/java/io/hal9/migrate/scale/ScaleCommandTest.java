@@ -91,15 +91,15 @@ class ScaleCommandTest {
     Cli.Result result = scale("replicas", "hal9-server", "20");
 
     assertThat(result.exit()).as(result.toString()).isEqualTo(5);
-    assertThat(result.errors()).containsExactly("node capacity short for 10 more replicas of hal9/hal9-server: "
-        + "need 15 CPU / 30Gi, free 4.5 CPU / 9Gi (short 10.5 CPU, 21Gi); nothing was changed");
+    assertThat(result.errors()).containsExactly("node capacity short for 10 more replicas of hal9/hal9-server: 3 of 10 fit "
+        + "(each needs 1.5 CPU / 3Gi; largest free on one node 4.5 CPU / 9Gi; free in all 4.5 CPU / 9Gi); nothing was changed");
     assertThat(cluster.replicas()).isEqualTo(10);
     assertThat(cluster.deployment().getMetadata().getResourceVersion()).isEqualTo(version);
 
     JsonNode json = scale("replicas", "hal9-server", "20", "--json").json();
     assertThat(json.at("/error/code").asText()).isEqualTo("CAPACITY_SHORT");
     assertThat(json.at("/error/exitCode").asInt()).isEqualTo(5);
-    assertThat(json.at("/error/details").toString()).contains("short 10.5 CPU, 21Gi");
+    assertThat(json.at("/error/details").toString()).contains("3 of 10 fit", "need 15 CPU / 30Gi");
   }
 
   @Test
@@ -115,6 +115,8 @@ class ScaleCommandTest {
     assertThat(capacity.get("needMemoryBytes").asLong()).isEqualTo(30 * GI);
     assertThat(capacity.get("freeCpu").decimalValue()).isEqualByComparingTo("20.5");
     assertThat(capacity.get("freeMemoryBytes").asLong()).isEqualTo(41 * GI);
+    assertThat(capacity.get("fits").asInt()).isEqualTo(10);
+    assertThat(capacity.get("added").asInt()).isEqualTo(10);
     assertThat(cluster.replicas()).isEqualTo(20);
   }
 
@@ -196,7 +198,7 @@ class ScaleCommandTest {
 
     assertThat(text.exit()).as(text.toString()).isZero();
     assertThat(text.out()).contains("Dry run, would change deployment hal9/hal9-server:", "  replicas: 10 -> 20",
-        "  hpa.maxReplicas: 15 -> 20", "Node capacity: need 15 CPU / 30Gi, free 49 CPU / 226Gi.");
+        "  hpa.maxReplicas: 15 -> 20", "Node capacity: need 15 CPU / 30Gi, free 49 CPU / 226Gi, 10 of 10 fit.");
     assertThat(json.json().get("dryRun").asBoolean()).isTrue();
     assertThat(changes(json.json())).containsExactly("replicas:10->20", "hpa.minReplicas:10->20", "hpa.maxReplicas:15->20");
     assertThat(cluster.deployment().getMetadata().getResourceVersion()).isEqualTo(deploymentVersion);

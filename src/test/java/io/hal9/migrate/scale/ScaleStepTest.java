@@ -88,7 +88,8 @@ class ScaleStepTest {
 
     assertThat(run.exit()).as(run.toString()).isEqualTo(5);
     assertThat(run.errors()).singleElement().asString()
-        .contains("failed: node capacity short for 10 more replicas of hal9/hal9-server: need 15 CPU / 30Gi, free 5 CPU / 10Gi");
+        .contains("failed: node capacity short for 10 more replicas of hal9/hal9-server: 3 of 10 fit (each needs 1.5 CPU / 3Gi; "
+            + "largest free on one node 5 CPU / 10Gi; free in all 5 CPU / 10Gi)");
     assertThat(cluster.replicas()).isEqualTo(10);
     assertThat(db.queryString("SELECT state FROM hal9_steps WHERE step_id = 'scale-up'")).isEqualTo("failed");
     assertThat(counters(db).get("replicas").asInt()).isEqualTo(10);

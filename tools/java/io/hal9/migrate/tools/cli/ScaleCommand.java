@@ -5,11 +5,13 @@ import io.hal9.migrate.engine.ErrorCode;
 import io.hal9.migrate.engine.Hal9MigrateException;
 import io.hal9.migrate.tools.scale.Hal9Standard;
 import io.hal9.migrate.tools.scale.KubernetesClients;
+import io.hal9.migrate.tools.scale.ResourceQuantities;
 import io.hal9.migrate.tools.scale.ScalePlan;
 import io.hal9.migrate.tools.scale.ScaleRequest;
 import io.hal9.migrate.tools.scale.Scaler;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -93,7 +95,7 @@ final class ScaleCommand implements Runnable {
           + (plan.container() != null ? " (container " + plan.container() + ")" : "") + ":");
       plan.changes().forEach(change -> out.line("  " + change));
       if (plan.capacity() != null) {
-        out.line("Node capacity: need " + plan.capacity().need() + ", free " + plan.capacity().free().positive() + ".");
+        out.line("Node capacity: " + plan.capacity().summary() + ".");
       }
     }
   }
@@ -180,11 +182,9 @@ final class ScaleCommand implements Runnable {
       if (requests.isEmpty() && limits.isEmpty()) {
         throw usage("give --requests-cpu, --requests-memory, --limits-cpu, --limits-memory or --standard");
       }
-      for (String resource : new String[] {"cpu", "memory"}) {
-        if (requests.containsKey(resource) && limits.containsKey(resource)
-            && amount(requests.get(resource)).compareTo(amount(limits.get(resource))) > 0) {
-          throw usage(resource + " request " + requests.get(resource) + " is above its limit " + limits.get(resource));
-        }
+      List<String> aboveLimits = ResourceQuantities.requestsAboveLimits(requests, limits);
+      if (!aboveLimits.isEmpty()) {
+        throw usage(aboveLimits.get(0));
       }
       return ScaleRequest.resources(kube.namespace, deployment, container, requests, limits);
     }
@@ -193,20 +193,10 @@ final class ScaleCommand implements Runnable {
       if (value == null) {
         return;
       }
-      boolean valid;
-      try {
-        valid = amount(value).signum() > 0;
-      } catch (RuntimeException e) {
-        valid = false;
-      }
-      if (!valid) {
-        throw usage(option + ": expected a positive quantity such as 1.5, 500m or 3Gi, got '" + value + "'");
+      if (!ResourceQuantities.positive(value)) {
+        throw usage(option + ": " + ResourceQuantities.EXPECTED + ", got '" + value + "'");
       }
       values.put(resource, value);
-    }
-
-    private static java.math.BigDecimal amount(String quantity) {
-      return new io.fabric8.kubernetes.api.model.Quantity(quantity).getNumericalAmount();
     }
   }
 

@@ -7,17 +7,14 @@ import static io.hal9.migrate.engine.spi.Param.Kind.POSITIVE_INTEGER;
 import static io.hal9.migrate.engine.spi.Param.Kind.STRING;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.hal9.migrate.engine.plan.StepDefinition;
 import io.hal9.migrate.engine.spi.Param;
 import io.hal9.migrate.engine.spi.Problems;
 import io.hal9.migrate.engine.spi.Step;
 import io.hal9.migrate.engine.spi.StepType;
-import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code type: scale}: a deployment's {@code replicas}, one container's {@code requests}/{@code limits}, an
@@ -26,7 +23,6 @@ import java.util.Set;
  * so {@code rollback} puts them back.
  */
 public final class ScaleStepType implements StepType {
-  private static final Set<String> RESOURCES = Set.of("cpu", "memory");
   /** The keys that say what to change; a step needs at least one. */
   private static final List<String> CHANGES = List.of("replicas", "min-replicas", "max-replicas", "requests", "limits",
       "standard", "emergency");
@@ -91,14 +87,8 @@ public final class ScaleStepType implements StepType {
     boolean quantitiesOk = quantities(step, "requests", problems) & quantities(step, "limits", problems);
     if (quantitiesOk && step.has("deployment")) {
       ScaleRequest request = request(step);
-      for (String resource : RESOURCES) {
-        String requested = request.requests().get(resource);
-        String limit = request.limits().get(resource);
-        if (requested != null && limit != null && amount(requested).compareTo(amount(limit)) > 0) {
-          problems.report(step, step.has("requests") ? "requests" : "limits", resource + " request " + requested
-              + " is above its limit " + limit);
-        }
-      }
+      ResourceQuantities.requestsAboveLimits(request.requests(), request.limits())
+          .forEach(problem -> problems.report(step, step.has("requests") ? "requests" : "limits", problem));
     }
   }
 
@@ -145,27 +135,15 @@ public final class ScaleStepType implements StepType {
     for (var entries = map.fields(); entries.hasNext(); ) {
       var entry = entries.next();
       JsonNode value = entry.getValue();
-      if (!RESOURCES.contains(entry.getKey())) {
+      if (!ResourceQuantities.RESOURCES.contains(entry.getKey())) {
         problems.report(step, key, "unknown resource '" + entry.getKey() + "' (known: cpu, memory)");
         ok = false;
-      } else if (!(value.isTextual() || value.isNumber()) || !positive(value.asText())) {
-        problems.report(step, key, entry.getKey() + ": expected a positive quantity such as 1.5, 500m or 3Gi, got " + value);
+      } else if (!(value.isTextual() || value.isNumber()) || !ResourceQuantities.positive(value.asText())) {
+        problems.report(step, key, entry.getKey() + ": " + ResourceQuantities.EXPECTED + ", got " + value);
         ok = false;
       }
     }
     return ok;
-  }
-
-  private static boolean positive(String quantity) {
-    try {
-      return amount(quantity).signum() > 0;
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  private static BigDecimal amount(String quantity) {
-    return new Quantity(quantity).getNumericalAmount();
   }
 
   private static Map<String, String> resources(StepDefinition step, String key) {

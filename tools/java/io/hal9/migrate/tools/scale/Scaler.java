@@ -85,13 +85,7 @@ public final class Scaler {
         setResources(changed, request.requests(), request.limits());
       }
       int replicas = replicasAfter == null ? replicasBefore : replicasAfter;
-      CpuMemory perPodBefore = NodeCapacity.requestsOf(before);
-      CpuMemory perPodAfter = NodeCapacity.requestsOf(after);
-      CpuMemory need = perPodAfter.times(replicas).minus(perPodBefore.times(replicasBefore)).positive();
-      if (!need.isZero()) {
-        capacity = new Capacity(growth(namespace, deployment, replicasBefore, replicas, perPodBefore, perPodAfter), need,
-            free());
-      }
+      capacity = new ScaleUpCheck(client).capacity(namespace, deployment, before, after, replicasBefore, replicas);
     }
     return new ScalePlan(namespace, request.deployment(), hpa == null ? null : name(hpa),
         container == null ? null : container.getName(), List.copyOf(changes), capacity);
@@ -280,29 +274,13 @@ public final class Scaler {
     if (before == null || after == null) {
       return before == null && after == null;
     }
-    return before.getNumericalAmount().compareTo(new Quantity(after).getNumericalAmount()) == 0;
+    return before.getNumericalAmount().compareTo(ResourceQuantities.amount(after)) == 0;
   }
 
   private static void add(List<ScaleChange> changes, String field, Integer before, Integer after) {
     if (!Objects.equals(before, after)) {
       changes.add(new ScaleChange(field, before, after));
     }
-  }
-
-  private CpuMemory free() {
-    try {
-      return NodeCapacity.free(client);
-    } catch (KubernetesClientException e) {
-      throw KubernetesClients.failure(client, "reading node capacity", e);
-    }
-  }
-
-  /** {@code 10 more replicas of hal9/hal9-server}, and the new per-pod requests when those change too. */
-  private static String growth(String namespace, Deployment deployment, int before, int after, CpuMemory perPodBefore,
-      CpuMemory perPodAfter) {
-    String where = namespace + "/" + name(deployment);
-    String what = after > before ? (after - before) + " more replicas of " + where : after + " replicas of " + where;
-    return perPodAfter.minus(perPodBefore).isZero() ? what : what + " at " + perPodAfter + " each";
   }
 
   private static String name(Deployment deployment) {
