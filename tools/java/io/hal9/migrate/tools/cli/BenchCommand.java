@@ -2,23 +2,18 @@ package io.hal9.migrate.tools.cli;
 
 import io.hal9.migrate.engine.ErrorCode;
 import io.hal9.migrate.engine.Hal9MigrateException;
-import io.hal9.migrate.engine.Secrets;
 import io.hal9.migrate.tools.bench.EmbeddingBench;
 import io.hal9.migrate.tools.bench.NeuronStateBench;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 
 @Command(name = "bench", description = "Benchmarks, measured side by side in one process.",
     subcommands = {BenchCommand.NeuronState.class, BenchCommand.Embedding.class})
 final class BenchCommand implements Runnable {
-  @ParentCommand Main parent;
-
   @Override
   public void run() {
     throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing benchmark (neuron-state or embedding)");
@@ -26,10 +21,7 @@ final class BenchCommand implements Runnable {
 
   @Command(name = "neuron-state",
       description = "The neuron-state step against a plain JDBC keyset loop on identical data (in a scratch schema hal9_bench).")
-  static final class NeuronState implements Callable<Integer> {
-    @ParentCommand BenchCommand bench;
-    @Mixin GlobalOptions own;
-
+  static final class NeuronState extends ToolCommand {
     @Option(names = "--rows", paramLabel = "N", description = "Rows in each table (default 100000).")
     long rows = 100_000;
 
@@ -40,41 +32,33 @@ final class BenchCommand implements Runnable {
     boolean snapshot;
 
     @Override
-    public Integer call() {
-      Main main = bench.parent;
-      GlobalOptions options = own.over(main.global, main.env);
-      Output out = new Output(options.json, main.out, main.err);
-      try {
-        NeuronStateBench.Result r = new NeuronStateBench(options.url, options.user, options.password, rows, batchSize, snapshot).run();
-        out.line(String.format(Locale.ROOT, "neuron-state on %s: %,d rows, batch %d, snapshot %s", r.database(), r.rows(),
-            r.batchSize(), r.snapshot() ? "on" : "off"));
-        out.line(String.format(Locale.ROOT, "  plain JDBC loop  %,10.0f rows/s  %7.2f s  peak heap %4d MB", r.plain().rowsPerSecond(),
-            r.plain().seconds(), r.plain().peakHeapBytes() >> 20));
-        out.line(String.format(Locale.ROOT, "  engine step      %,10.0f rows/s  %7.2f s  peak heap %4d MB", r.engine().rowsPerSecond(),
-            r.engine().seconds(), r.engine().peakHeapBytes() >> 20));
-        out.line(String.format(Locale.ROOT, "  ratio engine/plain %.2fx; checkpoint transaction p50 %.1f ms, p99 %.1f ms (%d batches)",
-            r.ratio(), r.transactionP50Millis(), r.transactionP99Millis(), r.transactions()));
-        out.line("  results identical row for row: " + (r.identical() ? "yes" : "NO"));
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("benchmark", "neuron-state");
-        fields.put("database", r.database());
-        fields.put("rows", r.rows());
-        fields.put("batchSize", r.batchSize());
-        fields.put("snapshot", r.snapshot());
-        fields.put("plain", phase(r.plain()));
-        fields.put("engine", phase(r.engine()));
-        fields.put("ratio", r.ratio());
-        fields.put("checkpointTransactionP50Ms", r.transactionP50Millis());
-        fields.put("checkpointTransactionP99Ms", r.transactionP99Millis());
-        fields.put("identical", r.identical());
-        out.success("bench", fields);
-        return r.identical() ? 0 : ErrorCode.INTERNAL.exitCode();
-      } catch (Hal9MigrateException e) {
-        return out.failure("bench", e, e.code().exitCode());
-      } catch (Exception e) {
-        String message = Secrets.redact(e.getClass().getSimpleName() + ": " + e.getMessage(), options.password);
-        return out.failure("bench", new Hal9MigrateException(ErrorCode.INTERNAL, message, e), ErrorCode.INTERNAL.exitCode());
+    Map<String, Object> execute() throws Exception {
+      NeuronStateBench.Result r = new NeuronStateBench(options.url, options.user, options.password, rows, batchSize, snapshot).run();
+      out.line(String.format(Locale.ROOT, "neuron-state on %s: %,d rows, batch %d, snapshot %s", r.database(), r.rows(),
+          r.batchSize(), r.snapshot() ? "on" : "off"));
+      out.line(String.format(Locale.ROOT, "  plain JDBC loop  %,10.0f rows/s  %7.2f s  peak heap %4d MB", r.plain().rowsPerSecond(),
+          r.plain().seconds(), r.plain().peakHeapBytes() >> 20));
+      out.line(String.format(Locale.ROOT, "  engine step      %,10.0f rows/s  %7.2f s  peak heap %4d MB", r.engine().rowsPerSecond(),
+          r.engine().seconds(), r.engine().peakHeapBytes() >> 20));
+      out.line(String.format(Locale.ROOT, "  ratio engine/plain %.2fx; checkpoint transaction p50 %.1f ms, p99 %.1f ms (%d batches)",
+          r.ratio(), r.transactionP50Millis(), r.transactionP99Millis(), r.transactions()));
+      out.line("  results identical row for row: " + (r.identical() ? "yes" : "NO"));
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("benchmark", "neuron-state");
+      fields.put("database", r.database());
+      fields.put("rows", r.rows());
+      fields.put("batchSize", r.batchSize());
+      fields.put("snapshot", r.snapshot());
+      fields.put("plain", phase(r.plain()));
+      fields.put("engine", phase(r.engine()));
+      fields.put("ratio", r.ratio());
+      fields.put("checkpointTransactionP50Ms", r.transactionP50Millis());
+      fields.put("checkpointTransactionP99Ms", r.transactionP99Millis());
+      fields.put("identical", r.identical());
+      if (!r.identical()) {
+        throw new CheckFailed(ErrorCode.INTERNAL, "the engine's results differ from the plain loop's", List.of(), fields);
       }
+      return fields;
     }
 
     private static Map<String, Object> phase(NeuronStateBench.Phase phase) {
@@ -88,10 +72,7 @@ final class BenchCommand implements Runnable {
 
   @Command(name = "embedding",
       description = "The embedding step over neurons whose labels repeat at a given fraction (in a scratch schema hal9_bench).")
-  static final class Embedding implements Callable<Integer> {
-    @ParentCommand BenchCommand bench;
-    @Mixin GlobalOptions own;
-
+  static final class Embedding extends ToolCommand {
     @Option(names = "--rows", paramLabel = "N", description = "Neurons to embed (default 100000).")
     long rows = 100_000;
 
@@ -108,47 +89,36 @@ final class BenchCommand implements Runnable {
     int batchSize = 256;
 
     @Override
-    public Integer call() {
-      Main main = bench.parent;
-      GlobalOptions options = own.over(main.global, main.env);
-      Output out = new Output(options.json, main.out, main.err);
+    Map<String, Object> execute() throws Exception {
       if (duplicates < 0 || duplicates >= 1 || rows < 1 || batchSize < 1 || batchSize > 10_000
           || !(model.equals("ngram-hash") || model.equals("all-minilm-l6-v2"))) {
-        return out.failure("bench", new Hal9MigrateException(ErrorCode.USAGE, "expected --rows >= 1, --duplicates in [0, 1), "
-            + "--batch-size in 1..10000 and --model all-minilm-l6-v2 or ngram-hash", null), ErrorCode.USAGE.exitCode());
+        throw new Hal9MigrateException(ErrorCode.USAGE, "expected --rows >= 1, --duplicates in [0, 1), "
+            + "--batch-size in 1..10000 and --model all-minilm-l6-v2 or ngram-hash");
       }
-      try {
-        EmbeddingBench.Result r = new EmbeddingBench(options.url, options.user, options.password, rows, model, duplicates,
-            cacheSize == null ? rows : cacheSize, batchSize).run();
-        out.line(String.format(Locale.ROOT, "embedding on %s: %,d rows, model %s, %,d distinct labels (duplicates %.2f), batch %d",
-            r.database(), r.rows(), r.model(), r.distinctLabels(), duplicates, batchSize));
-        out.line(String.format(Locale.ROOT, "  texts embedded   %,10.0f texts/s  (%,d texts, cache misses)", r.textsPerSecond(), r.textsEmbedded()));
-        out.line(String.format(Locale.ROOT, "  rows written     %,10.0f rows/s   (%,d rows in %.2f s, verification included)",
-            r.rowsPerSecond(), r.embedded(), r.seconds()));
-        out.line(String.format(Locale.ROOT, "  cache hit rate   %.4f  (%,d evictions)", r.cacheHitRate(), r.cacheEvictions()));
-        out.line(String.format(Locale.ROOT, "  peak heap        %d MB", r.peakHeapBytes() >> 20));
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("benchmark", "embedding");
-        fields.put("database", r.database());
-        fields.put("model", r.model());
-        fields.put("rows", r.rows());
-        fields.put("distinctLabels", r.distinctLabels());
-        fields.put("duplicates", duplicates);
-        fields.put("batchSize", batchSize);
-        fields.put("seconds", r.seconds());
-        fields.put("textsPerSecond", r.textsPerSecond());
-        fields.put("rowsPerSecond", r.rowsPerSecond());
-        fields.put("cacheHitRate", r.cacheHitRate());
-        fields.put("cacheEvictions", r.cacheEvictions());
-        fields.put("peakHeapBytes", r.peakHeapBytes());
-        out.success("bench", fields);
-        return 0;
-      } catch (Hal9MigrateException e) {
-        return out.failure("bench", e, e.code().exitCode());
-      } catch (Exception e) {
-        String message = Secrets.redact(e.getClass().getSimpleName() + ": " + e.getMessage(), options.password);
-        return out.failure("bench", new Hal9MigrateException(ErrorCode.INTERNAL, message, e), ErrorCode.INTERNAL.exitCode());
-      }
+      EmbeddingBench.Result r = new EmbeddingBench(options.url, options.user, options.password, rows, model, duplicates,
+          cacheSize == null ? rows : cacheSize, batchSize).run();
+      out.line(String.format(Locale.ROOT, "embedding on %s: %,d rows, model %s, %,d distinct labels (duplicates %.2f), batch %d",
+          r.database(), r.rows(), r.model(), r.distinctLabels(), duplicates, batchSize));
+      out.line(String.format(Locale.ROOT, "  texts embedded   %,10.0f texts/s  (%,d texts, cache misses)", r.textsPerSecond(), r.textsEmbedded()));
+      out.line(String.format(Locale.ROOT, "  rows written     %,10.0f rows/s   (%,d rows in %.2f s, verification included)",
+          r.rowsPerSecond(), r.embedded(), r.seconds()));
+      out.line(String.format(Locale.ROOT, "  cache hit rate   %.4f  (%,d evictions)", r.cacheHitRate(), r.cacheEvictions()));
+      out.line(String.format(Locale.ROOT, "  peak heap        %d MB", r.peakHeapBytes() >> 20));
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("benchmark", "embedding");
+      fields.put("database", r.database());
+      fields.put("model", r.model());
+      fields.put("rows", r.rows());
+      fields.put("distinctLabels", r.distinctLabels());
+      fields.put("duplicates", duplicates);
+      fields.put("batchSize", batchSize);
+      fields.put("seconds", r.seconds());
+      fields.put("textsPerSecond", r.textsPerSecond());
+      fields.put("rowsPerSecond", r.rowsPerSecond());
+      fields.put("cacheHitRate", r.cacheHitRate());
+      fields.put("cacheEvictions", r.cacheEvictions());
+      fields.put("peakHeapBytes", r.peakHeapBytes());
+      return fields;
     }
   }
 }

@@ -71,7 +71,7 @@ abstract class EngineCommand extends ToolCommand {
   }
 
   /** The user's jars and folders on top of ours: their transforms and step types are found through it. */
-  static ClassLoader userClasses(List<Path> classpath, ClassLoader parent) {
+  private static ClassLoader userClasses(List<Path> classpath, ClassLoader parent) {
     if (classpath.isEmpty()) {
       return parent;
     }
