@@ -8,6 +8,7 @@ import static org.jooq.impl.DSL.unquotedName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hal9.migrate.engine.DataSources;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -21,6 +22,8 @@ import org.jooq.Record2;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The neuron table in one pass: neurons per layer, states that are not a JSON object or lack a required field
@@ -32,6 +35,8 @@ final class NeuronsCheck implements HealthCheck {
   private static final int PAGE = 2000;
   private static final int SHOWN = 5;
   private static final int WARM_UP = 10;
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
+  private static final Logger log = LoggerFactory.getLogger(NeuronsCheck.class);
   /** Neurons whose layer is null, counted under this name (a JSON key cannot be null). */
   private static final String NO_LAYER = "(none)";
 
@@ -71,7 +76,7 @@ final class NeuronsCheck implements HealthCheck {
       for (Record2<String, Integer> row : dsl.select(layer, count()).from(table).groupBy(layer).orderBy(layer).fetch()) {
         layers.put(row.value1() == null ? NO_LAYER : row.value1(), row.value2().longValue());
       }
-      Scan scan = scan(dsl);
+      Scan scan = scan(dsl, layers.values().stream().mapToLong(Long::longValue).sum());
       double[] probes = probe(dsl, scan.sampled);
       double p50 = percentile(probes, 50);
       double p99 = percentile(probes, 99);
@@ -106,12 +111,24 @@ final class NeuronsCheck implements HealthCheck {
     final List<Object> sampled = new ArrayList<>();
   }
 
-  /** Every row by key (keyset pages), validating each state and keeping a uniform sample of keys (reservoir). */
-  private Scan scan(DSLContext dsl) {
+  /**
+   * Every row by key (keyset pages), validating each state and keeping a uniform sample of keys (reservoir). A
+   * long scan logs its progress every {@link #PROGRESS_EVERY}.
+   */
+  private Scan scan(DSLContext dsl, long expected) {
     Scan scan = new Scan();
     Random random = new Random(42);
     Object last = null;
+    long started = System.nanoTime();
+    long nextReport = started + PROGRESS_EVERY.toNanos();
     while (true) {
+      long now = System.nanoTime();
+      if (now > nextReport) {
+        double rate = scan.total / ((now - started) / 1e9);
+        log.info("health neurons {}: {} of {} rows read, {} rows/s, ETA {} s", tableName, scan.total, expected,
+            Math.round(rate), Math.round(Math.max(0, expected - scan.total) / Math.max(rate, 1)));
+        nextReport = now + PROGRESS_EVERY.toNanos();
+      }
       var page = dsl.select(key, state).from(table).where(last == null ? DSL.noCondition() : key.gt(last))
           .orderBy(key).limit(PAGE).fetch();
       for (Record2<Object, String> row : page) {
