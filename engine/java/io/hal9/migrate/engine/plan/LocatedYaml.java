@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hal9.migrate.engine.DataSources;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +69,7 @@ public final class LocatedYaml {
       JsonNode root = parser.nextToken() == null ? NODES.nullNode() : node(parser, "", lines, file, problems);
       return new LocatedYaml(problems.size() > before ? null : root, lines);
     } catch (JsonProcessingException e) {
-      problems.add(new PlanProblem(file, errorLine(e, text), "invalid YAML: " + oneLine(e.getOriginalMessage())));
+      problems.add(new PlanProblem(file, errorLine(e, text), "invalid YAML: " + DataSources.oneLine(e.getOriginalMessage())));
     } catch (IOException e) {
       problems.add(new PlanProblem(file, 0, "cannot read: " + e.getMessage()));
     }
@@ -190,12 +191,9 @@ public final class LocatedYaml {
    */
   private static String problem(JsonProcessingException e) {
     if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblem() != null) {
-      return oneLine(marked.getProblem());
+      return DataSources.oneLine(marked.getProblem());
     }
-    return oneLine(e.getOriginalMessage()).replaceFirst("^Unrecognized token '[^']*'", "Unrecognized token");
+    return DataSources.oneLine(e.getOriginalMessage()).replaceFirst("^Unrecognized token '[^']*'", "Unrecognized token");
   }
 
-  static String oneLine(String message) {
-    return message == null ? "" : message.replaceAll("\\s+", " ").trim();
-  }
 }

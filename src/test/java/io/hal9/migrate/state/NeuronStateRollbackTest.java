@@ -21,15 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * layer), the step's snapshots and rejects gone, and a later run applying the step once more, not twice.
  */
 class NeuronStateRollbackTest {
-  private static final String DEMO_OPS = StateFixture.opLines(
-      "rename:    {from: threshold, to: firing_threshold}",
-      "clamp:     {field: activation, min: 0.0, max: 1.0}",
-      "multiply:  {field: bias, by: 0.5}",
-      "set:       {field: health.latency_ms, value: 0}",
-      "default:   {field: memory, value: []}",
-      "remove:    {field: legacy}",
-      "layer-map: {from: kind, map: {sensor: L1, worker: L2, planner: L3}, default: L2}");
-
   @TempDir Path dir;
 
   @OnBothDatabases
@@ -41,7 +32,7 @@ class NeuronStateRollbackTest {
         .row(3, "L5", "planner", 2, "{\"bias\": 1}")
         .row(4, "L0", "reflex", 1, "{\"activation\": \"high\", \"bias\": 1}")
         .row(5, "L0", "coordinator", 1, "{\"bias\": 2.5}")
-        .step("from-version: 1\nto-version: 2\nbatch-size: 2\non-invalid: skip\nops:\n" + DEMO_OPS);
+        .step("from-version: 1\nto-version: 2\nbatch-size: 2\non-invalid: skip\nops:\n" + StateFixture.DEMO_OPS);
     Cli cli = new Cli(db, dir);
     Map<Long, String> before = originalStates();
     List<String> layersBefore = List.of("1|L0|1", "2|L0|1", "3|L5|2", "4|L0|1", "5|L0|1");
@@ -106,7 +97,7 @@ class NeuronStateRollbackTest {
     StateFixture.in(dir).stateColumn("TEXT", "VARCHAR(2000)")
         .row(1, "L0", "sensor", 1, odd)
         .row(2, "L3", "worker", 1, "{\"bias\":-1.0}")
-        .step("from-version: 1\nto-version: 2\nops:\n" + DEMO_OPS);
+        .step("from-version: 1\nto-version: 2\nops:\n" + StateFixture.DEMO_OPS);
     Cli cli = new Cli(db, dir);
     assertThat(cli.run("run").exit()).isZero();
     assertThat(layersAndVersions(db)).containsExactly("1|L1|2", "2|L2|2");
@@ -168,7 +159,7 @@ class NeuronStateRollbackTest {
   void rollbackRefusesAStepWithoutSnapshotsAndChangesNothing(TestDatabase db) throws Exception {
     StateFixture.in(dir)
         .row(1, "L0", "sensor", 1, "{\"bias\": 0.31}")
-        .step("from-version: 1\nto-version: 2\nsnapshot: false\nops:\n" + DEMO_OPS);
+        .step("from-version: 1\nto-version: 2\nsnapshot: false\nops:\n" + StateFixture.DEMO_OPS);
     Cli cli = new Cli(db, dir);
     assertThat(cli.run("run").exit()).isZero();
     assertThat(snapshots(db)).as("snapshot: false keeps none").isZero();

@@ -21,15 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * definitions.
  */
 class NeuronStateStepTest {
-  private static final String DEMO_OPS = StateFixture.opLines(
-      "rename:    {from: threshold, to: firing_threshold}",
-      "clamp:     {field: activation, min: 0.0, max: 1.0}",
-      "multiply:  {field: bias, by: 0.5}",
-      "set:       {field: health.latency_ms, value: 0}",
-      "default:   {field: memory, value: []}",
-      "remove:    {field: legacy}",
-      "layer-map: {from: kind, map: {sensor: L1, worker: L2, planner: L3}, default: L2}");
-
   @TempDir Path dir;
 
   // ---- each op alone
@@ -234,7 +225,7 @@ class NeuronStateStepTest {
             + "\"memory\": [\"x\"], \"legacy\": true}")
         .row(2, "L0", "sensor", 1, "{\"activation\": -0.25, \"threshold\": 0.25, \"bias\": 0.125, "
             + "\"weights\": {}, \"label\": \"a\", \"memory\": null}")
-        .step("from-version: 1\nto-version: 2\nops:\n" + DEMO_OPS);
+        .step("from-version: 1\nto-version: 2\nops:\n" + StateFixture.DEMO_OPS);
 
     runs(db);
     assertState(db, 1, "{\"activation\": 1.0, \"firing_threshold\": 0.5, \"bias\": -0.05, "

@@ -82,6 +82,16 @@ final class StateFixture {
     return step("from-version: 1\nto-version: 2\nops:\n" + opLines(ops));
   }
 
+  /** The ops of the demo plan's V4 (plans/demo/V4__neuron_state_v2.yaml), as lines of an {@code ops:} list. */
+  static final String DEMO_OPS = opLines(
+      "rename:    {from: threshold, to: firing_threshold}",
+      "clamp:     {field: activation, min: 0.0, max: 1.0}",
+      "multiply:  {field: bias, by: 0.5}",
+      "set:       {field: health.latency_ms, value: 0}",
+      "default:   {field: memory, value: []}",
+      "remove:    {field: legacy}",
+      "layer-map: {from: kind, map: {sensor: L1, worker: L2, planner: L3}, default: L2}");
+
   static String opLines(String... ops) {
     StringBuilder yaml = new StringBuilder();
     for (String op : ops) {
