@@ -154,9 +154,11 @@ public final class CheckpointWriter {
     tx.update(STEPS).set(STEP_CHECKSUM, checksum).where(STEP_ID.eq(stepId)).execute();
   }
 
-  /** {@code repair --forget-missing}: a step no longer in the plans leaves the checkpoint table. */
+  /** {@code repair --forget-missing}: a step no longer in the plans leaves the engine's tables, row data included. */
   public void forgotten(DSLContext tx, String stepId) {
     tx.deleteFrom(STEPS).where(STEP_ID.eq(stepId)).execute();
+    tx.deleteFrom(SNAPSHOTS).where(SNAPSHOT_STEP.eq(stepId)).execute();
+    tx.deleteFrom(REJECTS).where(REJECT_STEP.eq(stepId)).execute();
   }
 
   /**

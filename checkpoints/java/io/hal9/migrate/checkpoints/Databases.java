@@ -14,12 +14,15 @@ import org.jooq.tools.jdbc.JDBCUtils;
 public final class Databases {
   private Databases() {}
 
-  /** Unquoted names: H2 upper-cases and PostgreSQL lower-cases them consistently (DEPENDENCIES.md, trap 4). */
+  /**
+   * The engine's own names are unquoted: H2 upper-cases and PostgreSQL lower-cases them consistently
+   * (DEPENDENCIES.md, trap 4). Users' tables and columns are named as their catalog has them, quoted, with their
+   * schema.
+   */
   private static final Settings SETTINGS =
       new Settings()
-          .withRenderQuotedNames(RenderQuotedNames.NEVER)
-          .withExecuteLogging(false)
-          .withRenderSchema(false);
+          .withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED)
+          .withExecuteLogging(false);
 
   public static SQLDialect dialect(DataSource dataSource) {
     try (Connection connection = dataSource.getConnection()) {

@@ -17,6 +17,8 @@ import org.jooq.impl.SQLDataType;
  */
 public final class EngineSchema {
   public static final String HISTORY_TABLE = "hal9_schema_history";
+  /** The longest row key (as JSON) a snapshot or reject keeps. */
+  static final int ROW_KEY_LENGTH = 2000;
 
   private EngineSchema() {}
 
@@ -25,7 +27,7 @@ public final class EngineSchema {
         .dataSource(dataSource)
         .table(HISTORY_TABLE)
         .locations(new String[0]) // no scanning: the engine's migrations are the Java classes below
-        .javaMigrations(new V1__Engine_tables(), new V2__Row_snapshots_and_rejects())
+        .javaMigrations(new V1__Engine_tables(), new V2__Row_snapshots_and_rejects(), new V3__Typed_row_keys())
         .baselineOnMigrate(true) // the target database usually holds the user's tables already
         .baselineVersion("0")
         .load()
@@ -116,6 +118,19 @@ public final class EngineSchema {
           .column(REJECT_ON)
           .constraint(constraint("hal9_rejects_pk").primaryKey(REJECT_STEP, REJECT_KEY))
           .execute();
+    }
+  }
+
+  /**
+   * Row keys are kept as typed JSON arrays ({@code ["acme", "00004420-..."]}): a composite or text key needs more
+   * room than an integer. Widening a varchar is a catalog change on both databases, not a rewrite.
+   */
+  static final class V3__Typed_row_keys extends BaseJavaMigration {
+    @Override
+    public void migrate(Context context) {
+      DSLContext dsl = Databases.dsl(context.getConnection());
+      dsl.alterTable(SNAPSHOTS).alter(SNAPSHOT_KEY).set(SQLDataType.VARCHAR(ROW_KEY_LENGTH)).execute();
+      dsl.alterTable(REJECTS).alter(REJECT_KEY).set(SQLDataType.VARCHAR(ROW_KEY_LENGTH)).execute();
     }
   }
 }

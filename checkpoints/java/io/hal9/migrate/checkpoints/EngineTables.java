@@ -66,14 +66,14 @@ final class EngineTables {
 
   static final Table<Record> SNAPSHOTS = table(unquotedName("hal9_snapshots"));
   static final Field<String> SNAPSHOT_STEP = column(SNAPSHOTS, "step_id", SQLDataType.VARCHAR(200));
-  static final Field<String> SNAPSHOT_KEY = column(SNAPSHOTS, "row_key", SQLDataType.VARCHAR(200));
+  static final Field<String> SNAPSHOT_KEY = column(SNAPSHOTS, "row_key", SQLDataType.VARCHAR(2000));
   static final Field<String> SNAPSHOT_STATE = column(SNAPSHOTS, "old_state", SQLDataType.VARCHAR);
   static final Field<Integer> SNAPSHOT_VERSION = column(SNAPSHOTS, "old_version", SQLDataType.INTEGER);
   static final Field<String> SNAPSHOT_LAYER = column(SNAPSHOTS, "old_layer", SQLDataType.VARCHAR(64));
 
   static final Table<Record> REJECTS = table(unquotedName("hal9_rejects"));
   static final Field<String> REJECT_STEP = column(REJECTS, "step_id", SQLDataType.VARCHAR(200));
-  static final Field<String> REJECT_KEY = column(REJECTS, "row_key", SQLDataType.VARCHAR(200));
+  static final Field<String> REJECT_KEY = column(REJECTS, "row_key", SQLDataType.VARCHAR(2000));
   static final Field<String> REJECT_REASON = column(REJECTS, "reason", SQLDataType.VARCHAR);
   static final Field<LocalDateTime> REJECT_ON = column(REJECTS, "recorded_at", SQLDataType.LOCALDATETIME);
 

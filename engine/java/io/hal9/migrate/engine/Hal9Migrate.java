@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -87,6 +88,8 @@ public final class Hal9Migrate implements AutoCloseable {
    */
   public MigrateResult migrate() {
     VersionNumber target = target();
+    Preflight preflight = new Preflight(types, dsl);
+    Set<String> checkedLater = preflight.upFront(pending(target, store.steps()));
     store.initialize();
     return locked("run", lease -> {
       Drift.between(plan, store.steps()).failIfAny();
@@ -110,6 +113,9 @@ public final class Hal9Migrate implements AutoCloseable {
           if (stopRequested) {
             throw new StopRequested();
           }
+          if (checkedLater.contains(definition.id())) {
+            preflight.justBefore(definition);
+          }
           outcomes.add(runStep(definition, checkpoint, writer));
           ranSomething = true;
         }
@@ -127,11 +133,15 @@ public final class Hal9Migrate implements AutoCloseable {
     });
   }
 
-  /** What {@link #migrate()} would do, without writing anything (not even the engine's tables). */
+  /**
+   * What {@link #migrate()} would do, without writing anything (not even the engine's tables); the pending steps
+   * are checked against the database as a run would check them first.
+   */
   public MigrateResult dryRun() {
     VersionNumber target = target();
     Map<String, StepCheckpoint> checkpoints = store.steps();
     Drift.between(plan, checkpoints).failIfAny();
+    new Preflight(types, dsl).upFront(pending(target, checkpoints));
     List<StepOutcome> outcomes = new ArrayList<>();
     for (PlanVersion version : plan.upTo(target)) {
       for (StepDefinition step : version.steps()) {
@@ -150,6 +160,33 @@ public final class Hal9Migrate implements AutoCloseable {
   public Status validate() {
     Drift.between(plan, store.steps()).failIfAny();
     return status();
+  }
+
+  /**
+   * Also checks the pending steps against the live database, as {@code run} does before its first write.
+   *
+   * @return the ids of pending steps that can only be checked when they run (an earlier pending step may change
+   *     the schema they use)
+   * @throws Hal9MigrateException PLAN_INVALID naming each mismatch, or on drift
+   */
+  public List<String> validateDatabase() {
+    Map<String, StepCheckpoint> checkpoints = store.steps();
+    Drift.between(plan, checkpoints).failIfAny();
+    return List.copyOf(new Preflight(types, dsl).upFront(pending(null, checkpoints)));
+  }
+
+  /** The steps a run up to {@code target} would start or resume, in order. */
+  private List<StepDefinition> pending(VersionNumber target, Map<String, StepCheckpoint> checkpoints) {
+    List<StepDefinition> pending = new ArrayList<>();
+    for (PlanVersion version : plan.upTo(target)) {
+      for (StepDefinition step : version.steps()) {
+        StepCheckpoint checkpoint = checkpoints.get(step.id());
+        if (checkpoint == null || checkpoint.state() != StepState.DONE) {
+          pending.add(step);
+        }
+      }
+    }
+    return pending;
   }
 
   public Status status() {

@@ -168,11 +168,16 @@ public final class PlanLoader {
           where + " key 'type': unknown step type " + typeName + " (known: " + String.join(", ", new TreeMap<>(types).keySet()) + ")"));
     }
     Map<String, Integer> keyLines = new LinkedHashMap<>();
-    node.fieldNames().forEachRemaining(key -> keyLines.put(key, yaml.line(pointer + "/" + key)));
+    node.fields().forEachRemaining(field -> {
+      keyLines.put(field.getKey(), yaml.line(pointer + "/" + field.getKey()));
+      // A map's entries too (sql: {postgresql: ..., h2: ...}), so a problem inside one can name its line.
+      field.getValue().fieldNames().forEachRemaining(sub ->
+          keyLines.put(field.getKey() + "/" + sub, yaml.line(pointer + "/" + field.getKey() + "/" + sub)));
+    });
     if (type != null) {
       Map<String, Param> params = new LinkedHashMap<>();
       type.params().forEach(p -> params.put(p.name(), p));
-      for (String key : keyLines.keySet()) {
+      for (String key : (Iterable<String>) node::fieldNames) {
         Param param = params.get(key);
         if (param == null && !STEP_KEYS.contains(key)) {
           problems.add(new PlanProblem(file, keyLines.get(key), where + ": unknown key '" + key + "' for type "

@@ -1,6 +1,8 @@
 package io.hal9.migrate.engine.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.hal9.migrate.engine.tables.SqlNames;
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -17,6 +19,9 @@ public record Param(String name, Kind kind, boolean required, boolean tuning, Ob
   public enum Kind {
     STRING("a string"),
     IDENTIFIER("a plain SQL name (letters, digits, '_'; not starting with a digit)"),
+    TABLE("a table name (neurons, hal9.neurons, \"Neurons\")"),
+    COLUMN("a column name (id, \"Id\")"),
+    COLUMNS("a column name or a list of distinct column names ([tenant, id])"),
     INTEGER("an integer"),
     POSITIVE_INTEGER("a positive integer"),
     BATCH_SIZE("rows per batch, from 1 to " + MAX_BATCH_SIZE),
@@ -43,6 +48,21 @@ public record Param(String name, Kind kind, boolean required, boolean tuning, Ob
           return value.isTextual();
         case IDENTIFIER:
           return value.isTextual() && value.asText().matches("[A-Za-z_][A-Za-z0-9_]{0,62}");
+        case TABLE:
+          return value.isTextual() && SqlNames.isTable(value.asText());
+        case COLUMN:
+          return value.isTextual() && SqlNames.isColumn(value.asText());
+        case COLUMNS:
+          if (value.isArray()) {
+            Set<String> names = new HashSet<>();
+            for (JsonNode item : value) {
+              if (!item.isTextual() || !SqlNames.isColumn(item.asText()) || !names.add(item.asText())) {
+                return false;
+              }
+            }
+            return value.size() > 0;
+          }
+          return value.isTextual() && SqlNames.isColumn(value.asText());
         case INTEGER:
           return value.isIntegralNumber() && value.canConvertToLong();
         case POSITIVE_INTEGER:

@@ -1,6 +1,7 @@
 package io.hal9.migrate.engine.spi;
 
 import io.hal9.migrate.engine.plan.StepDefinition;
+import io.hal9.migrate.engine.tables.Catalog;
 import java.util.List;
 
 /**
@@ -20,6 +21,20 @@ public interface StepType {
    * passed, before anything touches the database.
    */
   default void validate(StepDefinition step, Problems problems) {}
+
+  /**
+   * Checks the step against the live database before anything is written: the tables and columns it names, their
+   * types, the uniqueness of its key. Reads the catalog only; each mismatch goes to {@code problems}.
+   */
+  default void preflight(StepDefinition step, Catalog catalog, Problems problems) {}
+
+  /**
+   * Whether running the step may change the database's schema (create a table, add a column): then the steps
+   * after it are checked again just before they run, against the schema it left.
+   */
+  default boolean changesSchema() {
+    return false;
+  }
 
   /** Content the step reads from outside the plan file (a SQL file, a migrations folder), for the checksum. */
   default byte[] externalContent(StepDefinition step) {

@@ -36,6 +36,11 @@ public final class FlywayStepType implements StepType {
   }
 
   @Override
+  public boolean changesSchema() {
+    return true;
+  }
+
+  @Override
   public List<Param> params() {
     return List.of(Param.required("locations", STRINGS), Param.optional("table", IDENTIFIER, null));
   }

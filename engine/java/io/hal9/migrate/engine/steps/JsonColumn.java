@@ -1,53 +1,41 @@
 package io.hal9.migrate.engine.steps;
 
-import static org.jooq.impl.DSL.falseCondition;
-import org.jooq.impl.DSL;
-import static org.jooq.impl.DSL.unquotedName;
-
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.util.Locale;
-import org.jooq.DSLContext;
+import io.hal9.migrate.engine.tables.Column;
+import io.hal9.migrate.engine.tables.ColumnType;
+import io.hal9.migrate.engine.tables.UserTable;
 import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.JSON;
 import org.jooq.JSONB;
-import org.jooq.Table;
 import org.jooq.impl.SQLDataType;
 
 /** A column holding JSON documents as JSONB, JSON or text, bound the way its database type needs. */
 public final class JsonColumn {
-  private enum Storage { JSONB, JSON, TEXT }
-
   private final Field<Object> field;
-  private final Storage storage;
+  private final ColumnType storage;
 
-  private JsonColumn(Field<Object> field, Storage storage) {
+  private JsonColumn(Field<Object> field, ColumnType storage) {
     this.field = field;
     this.storage = storage;
   }
 
-  /** Looks up how {@code table.column} stores its documents. */
+  /** Whether a column can hold the documents: JSONB, JSON or text. */
+  public static boolean holdsDocuments(Column column) {
+    return column.type() == ColumnType.JSONB || column.type() == ColumnType.JSON || column.type() == ColumnType.TEXT;
+  }
+
   @SuppressWarnings("unchecked")
-  public static JsonColumn of(DSLContext dsl, Table<?> table, String column) {
-    String typeName = dsl.connectionResult(connection -> {
-      try (Statement statement = connection.createStatement();
-          ResultSet rows = statement.executeQuery(
-              dsl.render(dsl.select(DSL.field(unquotedName(column))).from(table).where(falseCondition())))) {
-        return rows.getMetaData().getColumnTypeName(1).toLowerCase(Locale.ROOT);
-      }
-    });
-    Storage storage = typeName.equals("jsonb") ? Storage.JSONB : typeName.equals("json") ? Storage.JSON : Storage.TEXT;
-    DataType<?> type = switch (storage) {
+  public static JsonColumn of(UserTable table, Column column) {
+    DataType<?> type = switch (column.type()) {
       case JSONB -> SQLDataType.JSONB;
       case JSON -> SQLDataType.JSON;
-      case TEXT -> SQLDataType.VARCHAR;
+      default -> SQLDataType.VARCHAR;
     };
-    return new JsonColumn(DSL.field(unquotedName(table.getName(), column), (DataType<Object>) type), storage);
+    return new JsonColumn(table.field(column, (DataType<Object>) type), column.type());
   }
 
   public boolean jsonb() {
-    return storage == Storage.JSONB;
+    return storage == ColumnType.JSONB;
   }
 
   public Field<Object> field() {
@@ -59,7 +47,7 @@ public final class JsonColumn {
     return switch (storage) {
       case JSONB -> JSONB.valueOf(json);
       case JSON -> JSON.valueOf(json);
-      case TEXT -> json;
+      default -> json;
     };
   }
 }

@@ -13,9 +13,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Statement;
 import java.util.List;
-import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 
 /**
@@ -28,6 +26,11 @@ public final class SqlStepType implements StepType {
   @Override
   public String name() {
     return "sql";
+  }
+
+  @Override
+  public boolean changesSchema() {
+    return true;
   }
 
   @Override
@@ -69,8 +72,8 @@ public final class SqlStepType implements StepType {
     return new Step() {
       @Override
       public void run(StepContext context) {
-        String sql = text(definition, definition.has("sql") ? "sql" : "file", context.dialect());
-        context.complete(tx -> Batch.of(null, execute(tx, sql)));
+        SqlScript sql = script(definition, definition.has("sql") ? "sql" : "file", context.dialect());
+        context.complete(tx -> Batch.of(null, tx.connectionResult(sql::execute)));
       }
 
       @Override
@@ -85,42 +88,30 @@ public final class SqlStepType implements StepType {
 
       @Override
       public void undo(StepContext context) {
-        String sql = text(definition, "undo", context.dialect());
-        context.complete(tx -> Batch.of(null, execute(tx, sql)));
+        SqlScript sql = script(definition, "undo", context.dialect());
+        context.complete(tx -> Batch.of(null, tx.connectionResult(sql::execute)));
       }
     };
   }
 
-  private static String text(StepDefinition step, String key, SQLDialect dialect) {
+  /**
+   * The step's SQL for the database, split into statements that know their line: in the SQL file, or in the plan
+   * file for inline SQL (a block scalar starts on the line after its key).
+   */
+  private static SqlScript script(StepDefinition step, String key, SQLDialect dialect) {
     String value = step.sql(key, dialect);
     if (value == null) {
       throw new IllegalStateException(step.where() + " key '" + key + "' has no SQL for " + dialect.getName()
           + " (add a '" + (dialect == SQLDialect.POSTGRES ? "postgresql" : "h2") + "' or 'default' entry)");
     }
-    return key.equals("file") ? read(step.planDirectory().resolve(value)) : value;
-  }
-
-  /**
-   * Runs the user's SQL as written (several statements allowed); returns the rows it changed as the driver
-   * reports them (H2 reports the first statement of a script only).
-   */
-  private static long execute(DSLContext tx, String sql) {
-    return tx.connectionResult(connection -> {
-      try (Statement statement = connection.createStatement()) {
-        long changed = 0;
-        boolean result = statement.execute(sql);
-        while (true) {
-          if (!result) {
-            long count = statement.getLargeUpdateCount();
-            if (count == -1) {
-              return changed;
-            }
-            changed += count;
-          }
-          result = statement.getMoreResults();
-        }
-      }
-    });
+    if (key.equals("file")) {
+      return SqlScript.parse(read(step.planDirectory().resolve(value)), dialect, value, 0);
+    }
+    String entry = step.value(key).isTextual() ? key
+        : key + "/" + (step.value(key).has(dialect == SQLDialect.POSTGRES ? "postgresql" : "h2")
+            ? (dialect == SQLDialect.POSTGRES ? "postgresql" : "h2") : "default");
+    int first = step.line(entry) + (value.contains("\n") ? 1 : 0);
+    return SqlScript.parse(value, dialect, step.file().getFileName().toString(), first - 1);
   }
 
   private static String read(Path file) {

@@ -71,6 +71,7 @@ class EmbeddingStepTest {
     db.execute("DROP TABLE neurons");
     db.execute("DELETE FROM hal9_steps");
     db.execute("DELETE FROM hal9_history");
+    db.execute("DELETE FROM hal9_snapshots");
     Cli smallCli = new Cli(db, small.path());
     assertThat(smallCli.run("run").exit()).isZero();
     JsonNode evicting = smallCli.run("status", "--json").json().at("/versions/2/steps/0/counters");

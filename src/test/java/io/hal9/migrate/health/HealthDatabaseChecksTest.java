@@ -65,8 +65,8 @@ class HealthDatabaseChecksTest {
     CheckResult tolerant = check(db, check + ",\"max-invalid\":3}");
 
     assertThat(strict.status()).isEqualTo(CheckStatus.FAILED);
-    assertThat(strict.message()).isEqualTo("3 invalid states > max 0 (id 2: not valid JSON; id 3: lacks activation, "
-        + "cognitive.threshold; id 4: not a JSON object)");
+    assertThat(strict.message()).isEqualTo("3 invalid states > max 0 (nid=2: not valid JSON; nid=3: lacks activation, "
+        + "cognitive.threshold; nid=4: not a JSON object)");
     assertThat(strict.measured().get("layers")).isEqualTo(Map.of("(none)", 1L, "L1", 2L, "L2", 2L));
     assertThat(JSON.writeValueAsString(strict.toMap())).contains("\"(none)\":1");
     assertThat(tolerant.status()).isEqualTo(CheckStatus.OK);

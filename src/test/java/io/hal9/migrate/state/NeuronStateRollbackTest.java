@@ -41,7 +41,7 @@ class NeuronStateRollbackTest {
     assertThat(first.exit()).as(first.toString()).isZero();
     assertMigratedOnce(db);
     // Snapshots of the rows the step changed: not of the skipped row 3, nor of the rejected row 4.
-    assertThat(snapshotKeys(db)).containsExactly("1", "2", "5");
+    assertThat(snapshotKeys(db)).containsExactly("[1]", "[2]", "[5]");
     assertThat(rejects(db)).isEqualTo(1);
 
     // Undone in batches of 2 from the three snapshots.
@@ -144,7 +144,7 @@ class NeuronStateRollbackTest {
             + StateFixture.opLines("clamp: {field: activation, max: 1}"));
     Cli cli = new Cli(db, dir);
     assertThat(cli.run("run").exit()).isZero();
-    assertThat(snapshotKeys(db)).containsExactly("1");
+    assertThat(snapshotKeys(db)).containsExactly("[1]");
     // H2 takes a JSON literal as a JSON string unless told FORMAT JSON.
     db.execute("UPDATE neurons SET state = '{\"activation\": 0.9}'" + (db.isPostgres() ? "" : " FORMAT JSON") + " WHERE id = 2");
 

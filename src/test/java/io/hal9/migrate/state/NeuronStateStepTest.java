@@ -272,7 +272,7 @@ class NeuronStateStepTest {
         .step("from-version: 1\nto-version: 2\non-invalid: skip\ntransform: " + PromotingTransform.class.getName() + "\n");
 
     runs(db);
-    assertThat(rejects(db)).containsExactly("1|PromotingTransform refuses: no weights");
+    assertThat(rejects(db)).containsExactly("[1]|PromotingTransform refuses: no weights");
     assertState(db, 1, "{\"broken\": \"no weights\"}");
     assertThat(layersAndVersions(db)).containsExactly("1|L0|1", "2|L0|2");
   }
@@ -351,7 +351,7 @@ class NeuronStateStepTest {
     assertState(db, 3, "{\"bias\": 0.5}");
     assertThat(state(db, 4)).isEqualTo("{\"bias\": 0.5");
     assertThat(db.queryRows("SELECT state, cursor_value, rows_done FROM hal9_steps WHERE step_id = 'state-v2'"))
-        .containsExactly("failed|2|2");
+        .containsExactly("failed|[2]|2");
     assertThat(rejects(db)).isEmpty();
 
     // Fixed by hand, the step resumes after the checkpoint: the first batch is not halved again.
@@ -376,8 +376,8 @@ class NeuronStateStepTest {
 
     Cli cli = runs(db);
     assertThat(rejects(db)).hasSize(2);
-    assertThat(rejects(db).get(0)).startsWith("2|state is not valid JSON");
-    assertThat(rejects(db).get(1)).isEqualTo("3|state is not a JSON object");
+    assertThat(rejects(db).get(0)).startsWith("[2]|state is not valid JSON");
+    assertThat(rejects(db).get(1)).isEqualTo("[3]|state is not a JSON object");
     // Rejected rows are untouched, to the byte.
     assertThat(state(db, 2)).isEqualTo("{\"bias\": ");
     assertThat(state(db, 3)).isEqualTo("[1, 2]");
@@ -414,8 +414,8 @@ class NeuronStateStepTest {
 
     Cli cli = runs(db);
     assertThat(rejects(db)).containsExactly(
-        "1|'activation' is string, not a number",
-        "2|'health.latency_ms': 'health' is number, not an object");
+        "[1]|'activation' is string, not a number",
+        "[2]|'health.latency_ms': 'health' is number, not an object");
     assertState(db, 1, "{\"activation\": \"high\"}");
     assertState(db, 2, "{\"health\": 5}");
     assertState(db, 3, "{\"activation\": 1, \"health\": {\"latency_ms\": 0}}");

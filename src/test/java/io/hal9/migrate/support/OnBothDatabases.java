@@ -25,10 +25,13 @@ public @interface OnBothDatabases {
   final class Provider implements ArgumentsProvider {
     @Override
     public Stream<? extends Arguments> provideArguments(ExtensionContext context) {
-      return Stream.of(
-          Arguments.of(new Lazy("h2", TestDatabase::h2)),
-          Arguments.of(new Lazy("postgresql", TestDatabase::postgres)));
+      return databases().map(Arguments::of);
     }
+  }
+
+  /** A fresh H2 and a fresh PostgreSQL database, each created on first use: for providers that cross them with more. */
+  static Stream<TestDatabase> databases() {
+    return Stream.of(new Lazy("h2", TestDatabase::h2), new Lazy("postgresql", TestDatabase::postgres));
   }
 
   /** Created on first use, so a machine without PostgreSQL skips only that invocation. */

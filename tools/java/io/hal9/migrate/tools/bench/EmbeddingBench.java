@@ -11,6 +11,8 @@ import io.hal9.migrate.checkpoints.Databases;
 import io.hal9.migrate.engine.Hal9Migrate;
 import io.hal9.migrate.engine.Status;
 import io.hal9.migrate.engine.steps.JsonColumn;
+import io.hal9.migrate.engine.tables.Catalog;
+import io.hal9.migrate.engine.tables.UserTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -105,7 +107,8 @@ public final class EmbeddingBench {
   /** Neurons 1..rows; ids past {@link #distinctLabels()} repeat an earlier id's label, spread over all of them. */
   private void seed(DSLContext dsl) {
     Table<Record> neurons = table(unquotedName("neurons"));
-    JsonColumn state = JsonColumn.of(dsl, neurons, "state");
+    UserTable table = Catalog.of(dsl).table("neurons").orElseThrow();
+    JsonColumn state = JsonColumn.of(table, table.column("state").orElseThrow());
     long distinct = distinctLabels();
     LocalDateTime now = LocalDateTime.now();
     for (long first = 1; first <= rows; first += 5000) {

@@ -1,13 +1,15 @@
 package io.hal9.migrate.tools.health;
 
 import static org.jooq.impl.DSL.count;
-import static org.jooq.impl.DSL.field;
-import static org.jooq.impl.DSL.table;
-import static org.jooq.impl.DSL.unquotedName;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hal9.migrate.engine.DataSources;
+import io.hal9.migrate.engine.tables.Catalog;
+import io.hal9.migrate.engine.tables.Column;
+import io.hal9.migrate.engine.tables.Keyset;
+import io.hal9.migrate.engine.tables.RowKey;
+import io.hal9.migrate.engine.tables.UserTable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,8 +22,6 @@ import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record2;
 import org.jooq.Table;
-import org.jooq.impl.DSL;
-import org.jooq.impl.SQLDataType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,10 +41,9 @@ final class NeuronsCheck implements HealthCheck {
   private static final String NO_LAYER = "(none)";
 
   private final String tableName;
-  private final Table<Record> table;
-  private final Field<Object> key;
-  private final Field<String> layer;
-  private final Field<String> state;
+  private final List<String> keyColumns;
+  private final String layerColumn;
+  private final String stateColumn;
   private final List<String> required;
   private final int sample;
   private final double maxLatencyMillis;
@@ -52,10 +51,10 @@ final class NeuronsCheck implements HealthCheck {
 
   NeuronsCheck(CheckEntry entry) {
     tableName = entry.string("table", "neurons");
-    table = table(unquotedName(tableName));
-    key = field(unquotedName(entry.string("id-column", "id")));
-    layer = field(unquotedName(entry.string("layer-column", "layer")), SQLDataType.VARCHAR);
-    state = field(unquotedName(entry.string("state-column", "state")), SQLDataType.VARCHAR);
+    List<String> keys = entry.strings("id-column", false);
+    keyColumns = keys.isEmpty() ? List.of("id") : keys;
+    layerColumn = entry.string("layer-column", "layer");
+    stateColumn = entry.string("state-column", "state");
     required = entry.strings("required", false);
     sample = entry.integer("sample", 100, 1, 100_000, "neurons");
     maxLatencyMillis = entry.number("max-latency-ms", 10, 0.001, 60_000, "milliseconds");
@@ -72,12 +71,14 @@ final class NeuronsCheck implements HealthCheck {
     Map<String, Object> limits = Measures.of("maxLatencyMs", maxLatencyMillis, "maxInvalid", maxInvalid, "required", required);
     try {
       DSLContext dsl = target.dsl();
+      Table table = table(dsl);
+      Field<String> layer = table.layer();
       Map<String, Long> layers = new LinkedHashMap<>();
-      for (Record2<String, Integer> row : dsl.select(layer, count()).from(table).groupBy(layer).orderBy(layer).fetch()) {
+      for (Record2<String, Integer> row : dsl.select(layer, count()).from(table.user().table()).groupBy(layer).orderBy(layer).fetch()) {
         layers.put(row.value1() == null ? NO_LAYER : row.value1(), row.value2().longValue());
       }
-      Scan scan = scan(dsl, layers.values().stream().mapToLong(Long::longValue).sum());
-      double[] probes = probe(dsl, scan.sampled);
+      Scan scan = scan(dsl, table, layers.values().stream().mapToLong(Long::longValue).sum());
+      double[] probes = probe(dsl, table, scan.sampled);
       double p50 = percentile(probes, 50);
       double p99 = percentile(probes, 99);
       Map<String, Object> measured = Measures.of("neurons", scan.total, "layers", layers, "invalid", scan.invalid,
@@ -108,17 +109,38 @@ final class NeuronsCheck implements HealthCheck {
     long total;
     long invalid;
     final List<String> examples = new ArrayList<>();
-    final List<Object> sampled = new ArrayList<>();
+    final List<RowKey> sampled = new ArrayList<>();
+  }
+
+  /** The checked table, resolved in the database: its key (any unique, orderable columns), layer and state. */
+  private record Table(UserTable user, Keyset keys, Field<String> layer, Field<String> state) {}
+
+  private Table table(DSLContext dsl) {
+    UserTable user = Catalog.of(dsl).table(tableName)
+        .orElseThrow(() -> new IllegalStateException("table " + tableName + " does not exist"));
+    List<Column> key = new ArrayList<>();
+    for (String name : keyColumns) {
+      key.add(column(user, name));
+    }
+    if (!user.unique(key) || !key.stream().allMatch(c -> c.type().orderable())) {
+      throw new IllegalStateException(keyColumns + " is not a unique, orderable key of " + tableName);
+    }
+    return new Table(user, Keyset.of(user, key, keyColumns), user.text(column(user, layerColumn)),
+        user.text(column(user, stateColumn)));
+  }
+
+  private static Column column(UserTable user, String name) {
+    return user.column(name).orElseThrow(() -> new IllegalStateException(user.missing(name)));
   }
 
   /**
    * Every row by key (keyset pages), validating each state and keeping a uniform sample of keys (reservoir). A
    * long scan logs its progress every {@link #PROGRESS_EVERY}.
    */
-  private Scan scan(DSLContext dsl, long expected) {
+  private Scan scan(DSLContext dsl, Table table, long expected) {
     Scan scan = new Scan();
     Random random = new Random(42);
-    Object last = null;
+    RowKey last = null;
     long started = System.nanoTime();
     long nextReport = started + PROGRESS_EVERY.toNanos();
     while (true) {
@@ -129,30 +151,33 @@ final class NeuronsCheck implements HealthCheck {
             Math.round(rate), Math.round(Math.max(0, expected - scan.total) / Math.max(rate, 1)));
         nextReport = now + PROGRESS_EVERY.toNanos();
       }
-      var page = dsl.select(key, state).from(table).where(last == null ? DSL.noCondition() : key.gt(last))
-          .orderBy(key).limit(PAGE).fetch();
-      for (Record2<Object, String> row : page) {
+      List<Field<?>> fields = new ArrayList<>(table.keys().fields());
+      fields.add(table.state());
+      var page = dsl.select(fields).from(table.user().table()).where(table.keys().after(last))
+          .orderBy(table.keys().ascending()).limit(PAGE).fetch();
+      for (Record row : page) {
         scan.total++;
-        String problem = problem(row.value2());
+        RowKey key = table.keys().of(row);
+        String problem = problem(row.get(table.state()));
         if (problem != null) {
           scan.invalid++;
           if (scan.examples.size() < SHOWN) {
-            scan.examples.add("id " + row.value1() + ": " + problem);
+            scan.examples.add(table.keys().describe(key) + ": " + problem);
           }
         }
         if (scan.sampled.size() < sample) {
-          scan.sampled.add(row.value1());
+          scan.sampled.add(key);
         } else {
           long slot = (long) (random.nextDouble() * scan.total);
           if (slot < sample) {
-            scan.sampled.set((int) slot, row.value1());
+            scan.sampled.set((int) slot, key);
           }
         }
       }
       if (page.size() < PAGE) {
         return scan;
       }
-      last = page.get(page.size() - 1).value1();
+      last = table.keys().of(page.get(page.size() - 1));
     }
   }
 
@@ -180,16 +205,16 @@ final class NeuronsCheck implements HealthCheck {
    * Reads and parses each sampled neuron by key on one connection; the times in ms, sorted. A few probes run
    * first, uncounted, so that class loading and the first statement's preparation are not taken for latency.
    */
-  private double[] probe(DSLContext dsl, List<Object> keys) {
+  private double[] probe(DSLContext dsl, Table table, List<RowKey> keys) {
     return dsl.connectionResult(connection -> {
-      DSLContext probe = DSL.using(connection, dsl.dialect(), dsl.settings());
+      DSLContext probe = org.jooq.impl.DSL.using(connection, dsl.dialect(), dsl.settings());
       for (int i = 0; i < Math.min(WARM_UP, keys.size()); i++) {
-        problem(probe.select(state).from(table).where(key.eq(keys.get(i))).fetchOne(state));
+        problem(probe.select(table.state()).from(table.user().table()).where(table.keys().is(keys.get(i))).fetchOne(table.state()));
       }
       double[] millis = new double[keys.size()];
       for (int i = 0; i < keys.size(); i++) {
         long start = System.nanoTime();
-        problem(probe.select(state).from(table).where(key.eq(keys.get(i))).fetchOne(state));
+        problem(probe.select(table.state()).from(table.user().table()).where(table.keys().is(keys.get(i))).fetchOne(table.state()));
         millis[i] = Measures.millis(System.nanoTime() - start);
       }
       Arrays.sort(millis);

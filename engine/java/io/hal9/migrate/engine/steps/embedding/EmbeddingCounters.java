@@ -21,6 +21,8 @@ final class EmbeddingCounters {
   private long hits;
   private long misses;
   private long evictions;
+  /** False for the counters of a step run before vector snapshots were kept (their rollback differs). */
+  private boolean snapshots = true;
 
   static EmbeddingCounters parse(String json) {
     EmbeddingCounters c = new EmbeddingCounters();
@@ -34,6 +36,7 @@ final class EmbeddingCounters {
       c.hits = node.path("cacheHits").asLong();
       c.misses = node.path("cacheMisses").asLong();
       c.evictions = node.path("cacheEvictions").asLong();
+      c.snapshots = node.path("snapshots").asBoolean(false);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("unreadable counters in the checkpoint: " + json, e);
     }
@@ -57,6 +60,10 @@ final class EmbeddingCounters {
     return empty;
   }
 
+  boolean snapshots() {
+    return snapshots;
+  }
+
   double hitRate() {
     long lookups = hits + misses;
     return lookups == 0 ? 0 : (double) hits / lookups;
@@ -70,6 +77,7 @@ final class EmbeddingCounters {
     fields.put("cacheMisses", misses);
     fields.put("cacheHitRate", Math.round(hitRate() * 10_000) / 10_000.0);
     fields.put("cacheEvictions", evictions);
+    fields.put("snapshots", snapshots);
     try {
       return JSON.writeValueAsString(fields);
     } catch (JsonProcessingException e) {

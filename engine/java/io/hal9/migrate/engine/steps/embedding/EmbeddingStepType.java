@@ -1,16 +1,21 @@
 package io.hal9.migrate.engine.steps.embedding;
 
 import static io.hal9.migrate.engine.spi.Param.Kind.BOOLEAN;
-import static io.hal9.migrate.engine.spi.Param.Kind.IDENTIFIER;
+import static io.hal9.migrate.engine.spi.Param.Kind.COLUMN;
+import static io.hal9.migrate.engine.spi.Param.Kind.COLUMNS;
 import static io.hal9.migrate.engine.spi.Param.Kind.INTEGER;
 import static io.hal9.migrate.engine.spi.Param.Kind.POSITIVE_INTEGER;
 import static io.hal9.migrate.engine.spi.Param.Kind.STRING;
+import static io.hal9.migrate.engine.spi.Param.Kind.TABLE;
 
 import io.hal9.migrate.engine.plan.StepDefinition;
 import io.hal9.migrate.engine.spi.Param;
 import io.hal9.migrate.engine.spi.Problems;
 import io.hal9.migrate.engine.spi.Step;
 import io.hal9.migrate.engine.spi.StepType;
+import io.hal9.migrate.engine.steps.StepTables;
+import io.hal9.migrate.engine.tables.Catalog;
+import io.hal9.migrate.engine.tables.SqlNames;
 import java.util.List;
 
 /**
@@ -19,7 +24,6 @@ import java.util.List;
  */
 public final class EmbeddingStepType implements StepType {
   static final int DEFAULT_NGRAM_DIMENSIONS = 256;
-  private static final String NAME = "[A-Za-z_][A-Za-z0-9_]{0,62}";
 
   @Override
   public String name() {
@@ -29,12 +33,14 @@ public final class EmbeddingStepType implements StepType {
   @Override
   public List<Param> params() {
     return List.of(
-        Param.optional("table", IDENTIFIER, "neurons"),
-        Param.optional("key", IDENTIFIER, "id"),
+        Param.optional("table", TABLE, "neurons"),
+        Param.optional("key", COLUMNS, "id"),
         Param.optional("text", STRING, "state.label"),
         Param.required("model", STRING),
         Param.optional("dimensions", POSITIVE_INTEGER, null),
-        Param.optional("target", IDENTIFIER, "neuron_embeddings"),
+        Param.optional("target", TABLE, "neuron_embeddings"),
+        Param.optional("target-key", COLUMNS, "neuron_id"),
+        Param.optional("target-column", COLUMN, null),
         Param.optional("keep-previous", BOOLEAN, true),
         Param.batchSize(256),
         Param.tuning("cache-size", INTEGER, 10_000));
@@ -52,13 +58,24 @@ public final class EmbeddingStepType implements StepType {
     if (step.has("dimensions") && step.longValue("dimensions") > 16_384) {
       problems.report(step, "dimensions", "at most 16384 (got " + step.longValue("dimensions") + ")");
     }
-    if (!step.string("text").matches(NAME + "(\\." + "[^.]+)*")) {
+    if (step.has("target-column") && (step.has("target") || step.has("target-key") || step.node().has("keep-previous"))) {
+      problems.report(step, "target-column", "writes vectors into the source rows: leave out 'target', 'target-key' and"
+          + " 'keep-previous', which are for a vectors table");
+    }
+    String column = step.string("text").split("\\.")[0];
+    if (!SqlNames.isColumn(column) || step.string("text").matches(".*\\.(\\..*|$)")) {
       problems.report(step, "text", "expected a column, or a column and a dotted path into its JSON (state.label), got '"
           + step.string("text") + "'");
     }
     if (step.longValue("cache-size") < 0) {
       problems.report(step, "cache-size", "must be 0 (no cache) or more (got " + step.longValue("cache-size") + ")");
     }
+  }
+
+  @Override
+  public void preflight(StepDefinition step, Catalog catalog, Problems problems) {
+    Embedder embedder = embedder(step);
+    EmbeddingStep.resolve(step, new StepTables(step, catalog, problems), embedder.dimensions(), embedder.model());
   }
 
   @Override

@@ -1,13 +1,14 @@
 package io.hal9.migrate.engine.steps.embedding;
 
+import io.hal9.migrate.engine.tables.RowKey;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.jooq.DSLContext;
 
 /**
  * The check after an embedding step: every source row with non-empty text has exactly one vector of the model,
- * of the model's dimension, with norm 1 within 1e-3. Reads source and vectors side by side in key ranges.
+ * of the model's dimension, with norm 1 within 1e-3. Reads source rows and their vectors side by side in keyset
+ * batches.
  */
 final class Verification {
   static final double NORM_TOLERANCE = 1e-3;
@@ -23,24 +24,22 @@ final class Verification {
 
   private Verification() {}
 
-  static Result run(DSLContext dsl, SourceTable source, TargetTable target, String model, int dimensions) {
+  static Result run(DSLContext dsl, VectorTarget target, int dimensions) {
     long checked = 0;
     long failed = 0;
     List<String> first = new ArrayList<>();
-    Long after = null;
+    RowKey after = null;
     while (true) {
-      List<SourceTable.Row> rows = source.read(dsl, after, BATCH);
+      List<VectorTarget.Stored> rows = target.stored(dsl, after, BATCH);
       if (rows.isEmpty()) {
         return new Result(checked, failed, first);
       }
-      long last = rows.get(rows.size() - 1).key();
-      Map<Long, List<TargetTable.Stored>> stored = target.read(dsl, model, after, last);
-      for (SourceTable.Row row : rows) {
+      for (VectorTarget.Stored row : rows) {
         if (row.text() == null) {
           continue;
         }
         checked++;
-        String problem = problem(stored.get(row.key()), dimensions);
+        String problem = problem(row, dimensions);
         if (problem != null) {
           failed++;
           if (first.size() < NAMED) {
@@ -48,26 +47,23 @@ final class Verification {
           }
         }
       }
-      after = last;
+      after = rows.get(rows.size() - 1).key();
     }
   }
 
-  private static String problem(List<TargetTable.Stored> vectors, int dimensions) {
-    if (vectors == null || vectors.isEmpty()) {
+  private static String problem(VectorTarget.Stored row, int dimensions) {
+    if (row.vectors().isEmpty()) {
       return "no vector";
     }
-    if (vectors.size() > 1) {
-      return vectors.size() + " vectors";
+    if (row.vectors().size() > 1) {
+      return row.vectors().size() + " vectors";
     }
-    TargetTable.Stored s = vectors.get(0);
-    if (s.dim() != dimensions || s.vector() == null || s.vector().length != dimensions) {
-      return "dimension " + (s.vector() == null ? "null" : s.vector().length) + " (dim " + s.dim() + "), expected " + dimensions;
+    float[] v = row.vectors().get(0);
+    Integer dim = row.dims().isEmpty() ? null : row.dims().get(0);
+    if (v == null || v.length != dimensions || dim != null && dim != dimensions) {
+      return "dimension " + (v == null ? "null" : v.length) + (dim == null ? "" : " (dim " + dim + ")") + ", expected " + dimensions;
     }
-    double sum = 0;
-    for (Float x : s.vector()) {
-      sum += x == null ? Double.NaN : (double) x * x;
-    }
-    double norm = Math.sqrt(sum);
+    double norm = Vectors.norm(v);
     if (!(Math.abs(norm - 1) <= NORM_TOLERANCE)) {
       return "norm " + norm;
     }

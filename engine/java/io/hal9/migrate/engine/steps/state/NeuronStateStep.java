@@ -8,6 +8,9 @@ import io.hal9.migrate.engine.spi.InvalidNeuronException;
 import io.hal9.migrate.engine.spi.NeuronTransform;
 import io.hal9.migrate.engine.spi.Step;
 import io.hal9.migrate.engine.spi.StepContext;
+import io.hal9.migrate.engine.steps.StepTables;
+import io.hal9.migrate.engine.tables.Catalog;
+import io.hal9.migrate.engine.tables.RowKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 
 /**
  * Runs a neuron-state step. While one batch is written (its UPDATE, snapshots, rejects and checkpoint in one
@@ -49,7 +51,7 @@ final class NeuronStateStep implements Step {
 
   /** A batch read and transformed, ready to write. */
   private record Prepared(List<StateRow> migrated, List<String> newStates, List<String[]> rejects, long skipped,
-      String lastKey, int rowsRead) {}
+      RowKey lastKey, int rowsRead) {}
 
   @Override
   public void run(StepContext context) throws Exception {
@@ -62,13 +64,13 @@ final class NeuronStateStep implements Step {
     });
     try {
       // The total is for progress and ETA only; counting must not delay the first batch of a resumed step.
-      reader.submit(() -> context.expect(context.dsl().fetchCount(DSL.table(DSL.unquotedName(step.string("table"))))));
+      reader.submit(() -> context.expect(context.dsl().fetchCount(table.table())));
       Optional<StatePushdown> pushdown = pushdown(context, table);
       if (pushdown.isPresent()) {
         runInDatabase(context, table, pushdown.get(), counters, reader);
         return;
       }
-      String cursor = context.cursor();
+      RowKey cursor = table.keys().parse(context.cursor());
       Future<Prepared> next = reader.submit(() -> prepare(context.dsl(), table, cursor));
       while (true) {
         Prepared batch = await(next);
@@ -84,7 +86,7 @@ final class NeuronStateStep implements Step {
             RowData.snapshotted(tx, step.id(), table.snapshots(batch.migrated()));
           }
           RowData.rejected(tx, step.id(), batch.rejects());
-          return new Batch(batch.lastKey(), batch.rowsRead(), json);
+          return new Batch(table.keys().json(batch.lastKey()), batch.rowsRead(), json);
         });
       }
     } finally {
@@ -109,16 +111,16 @@ final class NeuronStateStep implements Step {
    */
   private void runInDatabase(StepContext context, StateTable table, StatePushdown pushdown, Counters counters,
       ExecutorService reader) throws Exception {
-    Object start = key(table, context.cursor());
+    RowKey start = table.keys().parse(context.cursor());
     Future<StateTable.Boundary> next = reader.submit(() -> table.boundary(context.dsl(), start, batchSize, fromVersion));
-    Object after = start;
+    RowKey after = start;
     while (true) {
       StateTable.Boundary batch = await(next);
       if (batch.rows() == 0) {
         return;
       }
-      Object first = after;
-      Object last = table.key(batch.lastKey());
+      RowKey first = after;
+      RowKey last = batch.lastKey();
       next = reader.submit(() -> table.boundary(context.dsl(), last, batchSize, fromVersion));
       context.commit(tx -> {
         // The planner prices the chain high on a big table and would JIT-compile every batch's statements,
@@ -128,35 +130,31 @@ final class NeuronStateStep implements Step {
           table.snapshotInDatabase(tx, step.id(), first, last, fromVersion);
         }
         int migrated = table.transformInDatabase(tx, pushdown, first, last, fromVersion, toVersion);
-        List<String[]> rejects = migrated < batch.fromRows()
+        List<StateTable.Rejected> rejects = migrated < batch.fromRows()
             ? table.rejectedInDatabase(tx, pushdown, first, last, fromVersion) : List.of();
         if (!rejects.isEmpty() && !skipInvalid) {
-          throw invalid(rejects.get(0)[0], rejects.get(0)[1]);
+          throw invalid(table, table.keys().parse(rejects.get(0).key()), rejects.get(0).reason());
         }
         if (snapshot && !rejects.isEmpty()) {
           // Rejected rows are not changed: no snapshot, or a rollback would overwrite a later fix of the row.
-          RowData.snapshotsRemoved(tx, step.id(), rejects.stream().map(r -> r[0]).toList());
+          RowData.snapshotsRemoved(tx, step.id(), rejects.stream().map(StateTable.Rejected::key).toList());
         }
-        RowData.rejected(tx, step.id(), rejects);
+        RowData.rejected(tx, step.id(), rejects.stream().map(r -> new String[] {r.key(), r.reason()}).toList());
         counters.add(migrated, batch.rows() - batch.fromRows(), rejects.size());
-        return new Batch(batch.lastKey(), batch.rows(), counters.json());
+        return new Batch(table.keys().json(last), batch.rows(), counters.json());
       });
       after = last;
     }
   }
 
-  private static Object key(StateTable table, String cursor) {
-    return cursor == null ? null : table.key(cursor);
-  }
-
-  private InvalidNeuronException invalid(String key, String reason) {
-    return new InvalidNeuronException("row " + step.string("key") + "=" + key + ": " + reason
+  private static InvalidNeuronException invalid(StateTable table, RowKey key, String reason) {
+    return new InvalidNeuronException("row " + table.describe(key) + ": " + reason
         + " (on-invalid: fail; use on-invalid: skip to record such rows in hal9_rejects and go on)");
   }
 
   /** Reads the batch after {@code cursor} and transforms its rows on all cores. */
-  private Prepared prepare(DSLContext dsl, StateTable table, String cursor) {
-    List<StateRow> rows = table.read(dsl, cursor == null ? null : table.key(cursor), batchSize, fromVersion);
+  private Prepared prepare(DSLContext dsl, StateTable table, RowKey cursor) {
+    List<StateRow> rows = table.read(dsl, cursor, batchSize, fromVersion);
     if (rows.isEmpty()) {
       return new Prepared(List.of(), List.of(), List.of(), 0, cursor, 0);
     }
@@ -181,9 +179,9 @@ final class NeuronStateStep implements Step {
       StateRow row = rows.get(i);
       if (reasons[i] != null) {
         if (!skipInvalid) {
-          throw invalid(row.key(), reasons[i]);
+          throw invalid(table, row.rowKey(), reasons[i]);
         }
-        rejects.add(new String[] {row.key(), reasons[i]});
+        rejects.add(new String[] {table.keys().json(row.rowKey()), reasons[i]});
       } else if (newStates[i] != null) {
         migrated.add(row);
         states.add(newStates[i]);
@@ -191,7 +189,7 @@ final class NeuronStateStep implements Step {
         skipped++;
       }
     }
-    return new Prepared(migrated, states, rejects, skipped, rows.get(rows.size() - 1).key(), rows.size());
+    return new Prepared(migrated, states, rejects, skipped, rows.get(rows.size() - 1).rowKey(), rows.size());
   }
 
   @Override
@@ -222,18 +220,8 @@ final class NeuronStateStep implements Step {
   }
 
   private StateTable table(DSLContext dsl) {
-    List<String> columns = new ArrayList<>();
-    boolean layers = custom != null;
-    for (StateOps.Op op : ops) {
-      if (op instanceof StateOps.LayerMap map) {
-        layers = true;
-        if (map.column() != null) {
-          columns.add(map.column());
-        }
-      }
-    }
-    return StateTable.of(dsl, step.string("table"), step.string("key"), step.string("state-column"),
-        step.string("version-column"), layers ? step.string("layer-column") : null, columns);
+    return StateTable.resolve(step, ops, custom != null, new StepTables(step, Catalog.of(dsl), StepTables.failing()))
+        .orElseThrow();
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -1,10 +1,13 @@
 package io.hal9.migrate.engine.steps.state;
 
 import static io.hal9.migrate.engine.spi.Param.Kind.BOOLEAN;
-import static io.hal9.migrate.engine.spi.Param.Kind.IDENTIFIER;
+import static io.hal9.migrate.engine.spi.Param.Kind.COLUMN;
+import static io.hal9.migrate.engine.spi.Param.Kind.COLUMNS;
 import static io.hal9.migrate.engine.spi.Param.Kind.INTEGER;
 import static io.hal9.migrate.engine.spi.Param.Kind.LIST;
 import static io.hal9.migrate.engine.spi.Param.Kind.STRING;
+import static io.hal9.migrate.engine.spi.Param.Kind.STRINGS;
+import static io.hal9.migrate.engine.spi.Param.Kind.TABLE;
 
 import io.hal9.migrate.engine.plan.StepDefinition;
 import io.hal9.migrate.engine.spi.NeuronTransform;
@@ -12,7 +15,8 @@ import io.hal9.migrate.engine.spi.Param;
 import io.hal9.migrate.engine.spi.Problems;
 import io.hal9.migrate.engine.spi.Step;
 import io.hal9.migrate.engine.spi.StepType;
-import java.util.ArrayList;
+import io.hal9.migrate.engine.steps.StepTables;
+import io.hal9.migrate.engine.tables.Catalog;
 import java.util.List;
 import java.util.Set;
 
@@ -22,6 +26,8 @@ import java.util.Set;
  */
 public final class NeuronStateStepType implements StepType {
   static final Set<String> ON_INVALID = Set.of("fail", "skip");
+  /** HAL9's layers (HAL9-REFERENCE.md): what a layer-map may write unless the step names its own. */
+  static final List<String> HAL9_LAYERS = List.of("L1", "L2", "L3", "L4", "L5", "L6", "L7", "L8", "L9");
 
   @Override
   public String name() {
@@ -31,11 +37,12 @@ public final class NeuronStateStepType implements StepType {
   @Override
   public List<Param> params() {
     return List.of(
-        Param.optional("table", IDENTIFIER, "neurons"),
-        Param.optional("key", IDENTIFIER, "id"),
-        Param.optional("state-column", IDENTIFIER, "state"),
-        Param.optional("version-column", IDENTIFIER, "state_version"),
-        Param.optional("layer-column", IDENTIFIER, "layer"),
+        Param.optional("table", TABLE, "neurons"),
+        Param.optional("key", COLUMNS, "id"),
+        Param.optional("state-column", COLUMN, "state"),
+        Param.optional("version-column", COLUMN, "state_version"),
+        Param.optional("layer-column", COLUMN, "layer"),
+        Param.optional("layers", STRINGS, null),
         Param.required("from-version", INTEGER),
         Param.required("to-version", INTEGER),
         Param.optional("snapshot", BOOLEAN, true),
@@ -54,7 +61,20 @@ public final class NeuronStateStepType implements StepType {
     if (!ON_INVALID.contains(step.string("on-invalid"))) {
       problems.report(step, "on-invalid", "expected fail or skip, got '" + step.string("on-invalid") + "'");
     }
-    StateOps.parse(step.value("ops"), step.string("state-column"), message -> problems.report(step, "ops", message));
+    List<StateOps.Op> ops = StateOps.parse(step.value("ops"), step.string("state-column"),
+        message -> problems.report(step, "ops", message));
+    List<String> layers = step.has("layers") ? step.strings("layers") : HAL9_LAYERS;
+    for (int i = 0; i < ops.size(); i++) {
+      if (ops.get(i) instanceof StateOps.LayerMap map) {
+        for (String layer : map.layers()) {
+          if (!layers.contains(layer)) {
+            problems.report(step, "ops", "layer-map writes '" + layer + "', which is not one of "
+                + (step.has("layers") ? "the step's layers " + String.join(", ", layers)
+                    : "HAL9's layers L1..L9 (name the step's own with 'layers:')"));
+          }
+        }
+      }
+    }
     if (!step.has("ops") && !step.has("transform")) {
       problems.report(step, "ops", "give 'ops', 'transform' or both");
     }
@@ -68,10 +88,20 @@ public final class NeuronStateStepType implements StepType {
   }
 
   @Override
+  public void preflight(StepDefinition step, Catalog catalog, Problems problems) {
+    StateTable.resolve(step, ops(step), step.has("transform"), new StepTables(step, catalog, problems));
+  }
+
+  @Override
   public Step create(StepDefinition step) {
-    List<String> problems = new ArrayList<>();
-    List<StateOps.Op> ops = StateOps.parse(step.value("ops"), step.string("state-column"), problems::add);
-    return new NeuronStateStep(step, ops, step.has("transform") ? transform(step) : null);
+    return new NeuronStateStep(step, ops(step), step.has("transform") ? transform(step) : null);
+  }
+
+  /** The ops of a validated step. */
+  private static List<StateOps.Op> ops(StepDefinition step) {
+    return StateOps.parse(step.value("ops"), step.string("state-column"), problem -> {
+      throw new IllegalStateException(problem);
+    });
   }
 
   /** The user's transform class, from the thread's context class loader (the CLI's --classpath). */

@@ -146,6 +146,15 @@ final class StateOps {
    * ({@code path} is then set, {@code column} null).
    */
   record LayerMap(String column, FieldPath path, Map<String, String> map, String fallback) implements Op {
+    /** Every layer it may write. */
+    List<String> layers() {
+      List<String> layers = new ArrayList<>(new java.util.LinkedHashSet<>(map.values()));
+      if (fallback != null && !layers.contains(fallback)) {
+        layers.add(fallback);
+      }
+      return layers;
+    }
+
     @Override
     public void apply(Neuron neuron) {
       String value;

@@ -2,11 +2,12 @@ package io.hal9.migrate.engine.steps.state;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hal9.migrate.engine.spi.Neuron;
+import io.hal9.migrate.engine.tables.RowKey;
 import java.util.Map;
 
 /** One row read by a neuron-state batch, as ops and transforms see it. */
 final class StateRow implements Neuron {
-  final Object key;
+  private final RowKey key;
   final String oldState;
   final Integer oldVersion;
   final String oldLayer;
@@ -14,7 +15,7 @@ final class StateRow implements Neuron {
   private ObjectNode state;
   private String layer;
 
-  StateRow(Object key, String oldState, Integer oldVersion, String oldLayer, Map<String, String> columns) {
+  StateRow(RowKey key, String oldState, Integer oldVersion, String oldLayer, Map<String, String> columns) {
     this.key = key;
     this.oldState = oldState;
     this.oldVersion = oldVersion;
@@ -27,9 +28,13 @@ final class StateRow implements Neuron {
     this.state = state;
   }
 
+  RowKey rowKey() {
+    return key;
+  }
+
   @Override
   public String key() {
-    return String.valueOf(key);
+    return key.toString();
   }
 
   @Override

@@ -2,107 +2,145 @@ package io.hal9.migrate.engine.steps.state;
 
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.row;
-import static org.jooq.impl.DSL.table;
-import static org.jooq.impl.DSL.unquotedName;
 import static org.jooq.impl.DSL.values;
 import static org.jooq.impl.DSL.when;
 
 import io.hal9.migrate.checkpoints.RowData;
 import io.hal9.migrate.checkpoints.RowSnapshot;
+import io.hal9.migrate.engine.plan.StepDefinition;
 import io.hal9.migrate.engine.steps.JsonColumn;
-import java.sql.ResultSet;
-import java.sql.Statement;
-import java.sql.Types;
+import io.hal9.migrate.engine.steps.StepTables;
+import io.hal9.migrate.engine.tables.Column;
+import io.hal9.migrate.engine.tables.ColumnType;
+import io.hal9.migrate.engine.tables.Keyset;
+import io.hal9.migrate.engine.tables.RowKey;
+import io.hal9.migrate.engine.tables.UserTable;
+import java.lang.reflect.Array;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.JSONB;
 import org.jooq.Record;
-import org.jooq.Row4;
+import org.jooq.RowN;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 /**
- * The user's neuron table as a neuron-state step reads and writes it: keyset batches on its key, and one
- * set-based statement per batch instead of an UPDATE per row.
+ * The user's neuron table as a neuron-state step reads and writes it: keyset batches on its key (any unique,
+ * orderable columns, each in its own type), and one set-based statement per batch instead of an UPDATE per row.
  */
 final class StateTable {
+  private final UserTable user;
   private final Table<Record> table;
-  private final Field<Object> key;
-  private final boolean numericKey;
+  private final Keyset keys;
   private final JsonColumn state;
   private final Field<String> stateText;
   private final Field<Integer> version;
   private final Field<String> layer;
   private final List<Field<String>> extraColumns;
+  private final Map<String, Column> extraByName;
 
-  private StateTable(Table<Record> table, Field<Object> key, boolean numericKey, JsonColumn state, Field<String> stateText,
-      Field<Integer> version, Field<String> layer, List<Field<String>> extraColumns) {
-    this.table = table;
-    this.key = key;
-    this.numericKey = numericKey;
+  private StateTable(UserTable user, Keyset keys, JsonColumn state, Field<String> stateText, Field<Integer> version,
+      Field<String> layer, Map<String, Column> extras) {
+    this.user = user;
+    this.table = user.table();
+    this.keys = keys;
     this.state = state;
     this.stateText = stateText;
     this.version = version;
     this.layer = layer;
-    this.extraColumns = extraColumns;
+    this.extraByName = extras;
+    this.extraColumns = extras.values().stream().map(user::text).toList();
   }
 
   /**
-   * @param layerColumn null when the step never changes layers
-   * @param extraColumns columns ops read (layer-map's {@code from})
+   * Resolves the step's table and columns in the database, reporting each mismatch to {@code tables}; empty when
+   * any was found. The layer column is needed when the step writes layers (a layer-map or a transform); a
+   * layer-map's {@code from} column is read with each row.
    */
-  @SuppressWarnings("unchecked")
-  static StateTable of(DSLContext dsl, String tableName, String keyColumn, String stateColumn, String versionColumn,
-      String layerColumn, List<String> extraColumns) {
-    Table<Record> table = table(unquotedName(tableName));
-    boolean numericKey = numeric(dsl, table, keyColumn);
-    DataType<?> keyType = numericKey ? SQLDataType.BIGINT : SQLDataType.VARCHAR;
-    List<Field<String>> extras = new ArrayList<>();
-    extraColumns.forEach(c -> extras.add(column(table, c, SQLDataType.VARCHAR)));
-    return new StateTable(table, column(table, keyColumn, (DataType<Object>) keyType), numericKey,
-        JsonColumn.of(dsl, table, stateColumn), column(table, stateColumn, SQLDataType.VARCHAR),
-        column(table, versionColumn, SQLDataType.INTEGER),
-        layerColumn == null ? null : column(table, layerColumn, SQLDataType.VARCHAR), extras);
+  static Optional<StateTable> resolve(StepDefinition step, List<StateOps.Op> ops, boolean transform, StepTables tables) {
+    boolean tracksLayers = transform;
+    List<String> extraColumns = new ArrayList<>();
+    for (StateOps.Op op : ops) {
+      if (op instanceof StateOps.LayerMap map) {
+        tracksLayers = true;
+        if (map.column() != null && !extraColumns.contains(map.column())) {
+          extraColumns.add(map.column());
+        }
+      }
+    }
+    Optional<UserTable> found = tables.table("table");
+    if (found.isEmpty()) {
+      return Optional.empty();
+    }
+    UserTable user = found.get();
+    Optional<Keyset> keys = tables.keyset(user, "key");
+    Optional<Column> state = tables.column(user, "state-column", JsonColumn::holdsDocuments,
+        "does not hold JSON documents: expected jsonb, json or text");
+    Optional<Column> version = tables.column(user, "version-column", c -> c.type() == ColumnType.INTEGER,
+        "is not an integer column: the state version is a number");
+    Optional<Column> layer = tracksLayers
+        ? tables.column(user, "layer-column", c -> c.type().text(), "is not a text column: layers are names such as L2")
+        : Optional.empty();
+    Map<String, Column> extras = new LinkedHashMap<>();
+    for (String name : extraColumns) {
+      tables.column(user, "ops", name).ifPresent(c -> extras.put(name, c));
+    }
+    if (!tables.ok()) {
+      return Optional.empty();
+    }
+    return Optional.of(new StateTable(user, keys.get(), JsonColumn.of(user, state.get()), user.text(state.get()),
+        user.field(version.get(), SQLDataType.INTEGER), layer.map(user::text).orElse(null), extras));
+  }
+
+  Keyset keys() {
+    return keys;
   }
 
   boolean jsonb() {
     return state.jsonb();
   }
 
-  /** The key as stored in a cursor, typed for comparison. */
-  Object key(String cursor) {
-    return numericKey ? (Object) Long.valueOf(cursor) : cursor;
+  Table<Record> table() {
+    return table;
   }
 
   /**
    * The next {@code limit} rows after {@code after} (all rows when null). The state of rows at other versions
    * than {@code fromVersion} is not fetched: they are only counted.
    */
-  List<StateRow> read(DSLContext dsl, Object after, int limit, int fromVersion) {
-    List<Field<?>> fields = new ArrayList<>(List.of(key, version, when(version.eq(inline(fromVersion)), stateText).as("state_text")));
+  List<StateRow> read(DSLContext dsl, RowKey after, int limit, int fromVersion) {
+    List<Field<?>> fields = new ArrayList<>(keys.fields());
+    fields.add(version);
+    fields.add(when(version.eq(inline(fromVersion)), stateText).as("state_text"));
     if (layer != null) {
       fields.add(layer);
     }
     fields.addAll(extraColumns);
+    int first = keys.size();
     return dsl.select(fields)
         .from(table)
-        .where(after == null ? DSL.noCondition() : key.gt(after))
-        .orderBy(key)
+        .where(keys.after(after))
+        .orderBy(keys.ascending())
         .limit(limit)
         .fetch(r -> {
           Map<String, String> columns = new LinkedHashMap<>();
-          extraColumns.forEach(c -> columns.put(c.getName(), r.get(c)));
-          return new StateRow(r.get(0), r.get(2, String.class), r.get(version), layer == null ? null : r.get(layer), columns);
+          int i = 0;
+          for (String name : extraByName.keySet()) {
+            columns.put(name, r.get(extraColumns.get(i++)));
+          }
+          return new StateRow(keys.of(r), r.get(first + 1, String.class), r.get(version),
+              layer == null ? null : r.get(layer), columns);
         });
   }
 
@@ -111,138 +149,217 @@ final class StateTable {
     if (rows.isEmpty()) {
       return;
     }
-    Object[] keys = new Object[rows.size()];
+    List<RowKey> rowKeys = new ArrayList<>(rows.size());
     String[] layers = new String[rows.size()];
     Integer[] versions = new Integer[rows.size()];
     for (int i = 0; i < rows.size(); i++) {
-      keys[i] = rows.get(i).key;
+      rowKeys.add(rows.get(i).rowKey());
       layers[i] = rows.get(i).layer();
       versions[i] = toVersion;
     }
-    write(tx, keys, newStates.toArray(String[]::new), versions, layers);
+    write(tx, rowKeys, newStates.toArray(String[]::new), versions, layers);
   }
 
   /** Writes the snapshots' values back: state, version and (if tracked) layer, exactly as they were. */
   void restore(DSLContext tx, List<RowSnapshot> snapshots) {
-    Object[] keys = new Object[snapshots.size()];
+    List<RowKey> rowKeys = new ArrayList<>(snapshots.size());
     String[] states = new String[snapshots.size()];
     Integer[] versions = new Integer[snapshots.size()];
     String[] layers = new String[snapshots.size()];
     for (int i = 0; i < snapshots.size(); i++) {
       RowSnapshot s = snapshots.get(i);
-      keys[i] = key(s.key());
+      rowKeys.add(keys.parse(s.key()));
       states[i] = s.state();
       versions[i] = s.version();
       layers[i] = s.layer();
     }
-    write(tx, keys, states, versions, layers);
+    write(tx, rowKeys, states, versions, layers);
   }
 
   /**
-   * PostgreSQL: UPDATE .. FROM unnest(four arrays), four bind values however large the batch. H2: MERGE
-   * from a VALUES list (H2 has no UPDATE .. FROM, and binds JSON its own way).
+   * PostgreSQL: UPDATE .. FROM unnest(one array per key column, states, versions, layers), a few bind values
+   * however large the batch. H2: MERGE from a VALUES list (H2 has no UPDATE .. FROM, and binds JSON its own way).
    */
-  private void write(DSLContext tx, Object[] keys, String[] states, Integer[] versions, String[] layers) {
+  private void write(DSLContext tx, List<RowKey> rowKeys, String[] states, Integer[] versions, String[] layers) {
+    int n = keys.size();
+    String[] names = new String[n + 3];
+    for (int i = 0; i < n; i++) {
+      names[i] = "k" + i;
+    }
+    names[n] = "s";
+    names[n + 1] = "ver";
+    names[n + 2] = "l";
     Table<?> v;
     Field<?> newState;
     if (tx.dialect() == SQLDialect.POSTGRES) {
-      Object typedKeys = numericKey ? Arrays.stream(keys).map(k -> (Long) k).toArray(Long[]::new)
-          : Arrays.stream(keys).map(String::valueOf).toArray(String[]::new);
-      v = DSL.table("unnest({0}, {1}, {2}, {3})", DSL.val(typedKeys), DSL.val(states), DSL.val(versions), DSL.val(layers))
-          .as("v", "k", "s", "ver", "l");
-      newState = field(unquotedName("v", "s")).cast(state.field().getDataType());
-    } else {
-      List<Row4<Object, Object, Integer, String>> rows = new ArrayList<>(keys.length);
-      for (int i = 0; i < keys.length; i++) {
-        rows.add(row(DSL.val(keys[i], key.getDataType()), DSL.val(state.value(states[i]), state.field().getDataType()),
-            DSL.val(versions[i]), DSL.val(layers[i])));
+      List<Field<?>> arrays = new ArrayList<>();
+      for (int k = 0; k < n; k++) {
+        arrays.add(keyArray(rowKeys, k));
       }
-      v = values(rows.toArray(Row4[]::new)).as("v", "k", "s", "ver", "l");
-      newState = field(unquotedName("v", "s"));
+      arrays.add(DSL.val(states));
+      arrays.add(DSL.val(versions));
+      arrays.add(DSL.val(layers));
+      v = DSL.table("unnest({0})", DSL.list(arrays.toArray(Field[]::new))).as("v", names);
+      newState = field(name("v", "s")).cast(state.field().getDataType());
+    } else {
+      RowN[] rows = new RowN[rowKeys.size()];
+      for (int i = 0; i < rowKeys.size(); i++) {
+        List<Field<?>> values = new ArrayList<>();
+        for (int k = 0; k < n; k++) {
+          values.add(DSL.val(rowKeys.get(i).values().get(k), keys.fields().get(k).getDataType()));
+        }
+        values.add(DSL.val(state.value(states[i]), state.field().getDataType()));
+        values.add(DSL.val(versions[i]));
+        values.add(DSL.val(layers[i]));
+        rows[i] = row(values);
+      }
+      v = values(rows).as("v", names);
+      newState = field(name("v", "s"));
     }
     Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
     assignments.put(state.field(), newState);
-    assignments.put(version, field(unquotedName("v", "ver"), Integer.class));
+    assignments.put(version, field(name("v", "ver"), Integer.class));
     if (layer != null) {
-      assignments.put(layer, field(unquotedName("v", "l"), String.class));
+      assignments.put(layer, field(name("v", "l"), String.class));
     }
-    Field<Object> k = field(unquotedName("v", "k"));
+    Condition matches = joined("v");
     if (tx.dialect() == SQLDialect.POSTGRES) {
-      tx.update(table).set(assignments).from(v).where(key.eq(k)).execute();
+      tx.update(table).set(assignments).from(v).where(matches).execute();
     } else {
-      tx.mergeInto(table).using(v).on(key.eq(k)).whenMatchedThenUpdate().set(assignments).execute();
+      tx.mergeInto(table).using(v).on(matches).whenMatchedThenUpdate().set(assignments).execute();
     }
+  }
+
+  /** The table's key columns equal to the columns k0, k1... of {@code alias}. */
+  private Condition joined(String alias) {
+    Condition condition = DSL.noCondition();
+    for (int k = 0; k < keys.size(); k++) {
+      condition = condition.and(keys.fields().get(k).eq(field(name(alias, "k" + k))));
+    }
+    return condition;
+  }
+
+  /** Key column {@code k} of every row, as an array of its own type (uuid[], numeric[], text[]...). */
+  @SuppressWarnings("unchecked")
+  private Field<?> keyArray(List<RowKey> rowKeys, int k) {
+    DataType<Object> type = keys.fields().get(k).getDataType();
+    Object[] array = (Object[]) Array.newInstance(type.getType(), rowKeys.size());
+    for (int i = 0; i < rowKeys.size(); i++) {
+      array[i] = rowKeys.get(i).values().get(k);
+    }
+    return DSL.val(array, (DataType<Object[]>) (DataType<?>) type.getArrayDataType());
   }
 
   /** Where a batch ends: its last key, its rows, and how many of them are at the step's from-version. */
-  record Boundary(String lastKey, long rows, long fromRows) {}
+  record Boundary(RowKey lastKey, long rows, long fromRows) {}
 
-  Boundary boundary(DSLContext dsl, Object after, int limit, int fromVersion) {
-    Table<?> batch = dsl.select(key.as("k"), version.as("v")).from(table)
-        .where(after == null ? DSL.noCondition() : key.gt(after)).orderBy(key).limit(limit).asTable("b");
-    Field<Object> k = field(unquotedName("b", "k"));
-    Field<Integer> v = field(unquotedName("b", "v"), Integer.class);
-    Record r = dsl.select(DSL.max(k), DSL.count(), DSL.count().filterWhere(v.eq(inline(fromVersion)))).from(batch).fetchOne();
-    return new Boundary(r.get(0) == null ? null : String.valueOf(r.get(0)), r.get(1, Long.class), r.get(2, Long.class));
+  /**
+   * The batch after {@code after}: its last key (read in key order, not as max(), which some key types lack) and
+   * its counts, from one query over the next {@code limit} keys.
+   */
+  Boundary boundary(DSLContext dsl, RowKey after, int limit, int fromVersion) {
+    List<Field<?>> inner = new ArrayList<>();
+    for (int k = 0; k < keys.size(); k++) {
+      inner.add(keys.fields().get(k).as("k" + k));
+    }
+    inner.add(version.as("v"));
+    Table<?> batch = dsl.select(inner).from(table).where(keys.after(after)).orderBy(keys.ascending()).limit(limit).asTable("b");
+    List<Field<?>> outer = new ArrayList<>();
+    List<org.jooq.SortField<?>> descending = new ArrayList<>();
+    for (int k = 0; k < keys.size(); k++) {
+      Field<Object> key = field(name("b", "k" + k), keys.fields().get(k).getDataType());
+      outer.add(key);
+      descending.add(key.desc());
+    }
+    outer.add(DSL.count().over());
+    outer.add(DSL.count().filterWhere(field(name("b", "v"), Integer.class).eq(inline(fromVersion))).over());
+    Record r = dsl.select(outer).from(batch).orderBy(descending).limit(1).fetchOne();
+    if (r == null) {
+      return new Boundary(null, 0, 0);
+    }
+    return new Boundary(keys.of(r, 0), r.get(keys.size(), Long.class), r.get(keys.size() + 1, Long.class));
   }
 
   /** The rows at {@code fromVersion} with keys in (after, last]. */
-  private Condition range(Object after, Object last, int fromVersion) {
-    return (after == null ? DSL.noCondition() : key.gt(after)).and(key.le(last)).and(version.eq(inline(fromVersion)));
+  private Condition range(RowKey after, RowKey last, int fromVersion) {
+    return keys.after(after).and(keys.atMost(last)).and(version.eq(inline(fromVersion)));
+  }
+
+  /** The key as a JSON array, computed by PostgreSQL, as snapshots and rejects keep it (see {@link Keyset#parse}). */
+  private Field<String> keyJson(List<? extends Field<?>> keyFields) {
+    return DSL.function("jsonb_build_array", JSONB.class, keyFields.toArray(Field[]::new)).cast(SQLDataType.VARCHAR);
   }
 
   /** Snapshots of the range's rows, taken by the database before the update. */
-  void snapshotInDatabase(DSLContext tx, String stepId, Object after, Object last, int fromVersion) {
-    RowData.snapshotted(tx, tx.select(inline(stepId), key.cast(SQLDataType.VARCHAR), stateText.cast(SQLDataType.VARCHAR),
+  void snapshotInDatabase(DSLContext tx, String stepId, RowKey after, RowKey last, int fromVersion) {
+    RowData.snapshotted(tx, tx.select(inline(stepId), keyJson(keys.fields()), stateText.cast(SQLDataType.VARCHAR),
         version, layer == null ? DSL.castNull(String.class) : layer).from(table).where(range(after, last, fromVersion)));
   }
 
   /** Transforms the range in the database with one UPDATE; returns the rows changed (rejected ones are not). */
-  int transformInDatabase(DSLContext tx, StatePushdown pushdown, Object after, Object last, int fromVersion, int toVersion) {
+  int transformInDatabase(DSLContext tx, StatePushdown pushdown, RowKey after, RowKey last, int fromVersion, int toVersion) {
     Table<?> c = chain(tx, pushdown, after, last, fromVersion);
     int n = pushdown.size();
     Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
-    assignments.put(state.field(), field(unquotedName(c.getName(), "s" + n), JSONB.class));
+    assignments.put(state.field(), field(name(c.getName(), "s" + n), JSONB.class));
     assignments.put(version, inline(toVersion));
     if (layer != null) {
-      assignments.put(layer, field(unquotedName(c.getName(), "l" + n), String.class));
+      assignments.put(layer, field(name(c.getName(), "l" + n), String.class));
     }
     // The range on the target too: the chain's row count is opaque to the planner, which would otherwise hash
     // join it against a scan of the whole table (seconds per batch on 10 million rows).
     return tx.update(table).set(assignments).from(c)
-        .where(key.eq(field(unquotedName(c.getName(), "k"))).and(field(unquotedName(c.getName(), "r" + n)).isNull())
-            .and(range(after, last, fromVersion)))
+        .where(joined(c.getName()).and(field(name(c.getName(), "r" + n)).isNull()).and(range(after, last, fromVersion)))
         .execute();
   }
 
+  /** A row the ops rejected: its key as the checkpoint keeps it (JSON), and why. */
+  record Rejected(String key, String reason) {}
+
   /** The range's rows the ops reject, with the reason, in key order. */
-  List<String[]> rejectedInDatabase(DSLContext tx, StatePushdown pushdown, Object after, Object last, int fromVersion) {
+  List<Rejected> rejectedInDatabase(DSLContext tx, StatePushdown pushdown, RowKey after, RowKey last, int fromVersion) {
     Table<?> c = chain(tx, pushdown, after, last, fromVersion);
-    Field<Object> k = field(unquotedName(c.getName(), "k"));
-    Field<String> reason = field(unquotedName(c.getName(), "r" + pushdown.size()), String.class);
-    return tx.select(k, reason).from(c).where(reason.isNotNull()).orderBy(k)
-        .fetch(r -> new String[] {String.valueOf(r.value1()), r.value2()});
+    List<Field<Object>> k = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      k.add(field(name(c.getName(), "k" + i)));
+    }
+    Field<String> reason = field(name(c.getName(), "r" + pushdown.size()), String.class);
+    return tx.select(keyJson(k), reason).from(c).where(reason.isNotNull()).orderBy(k)
+        .fetch(r -> new Rejected(r.value1(), r.value2()));
   }
 
   /**
    * One subquery per op, each fenced with OFFSET 0 so PostgreSQL computes every stage once per row instead of
    * inlining the whole chain into each reference.
    */
-  private Table<?> chain(DSLContext tx, StatePushdown pushdown, Object after, Object last, int fromVersion) {
+  private Table<?> chain(DSLContext tx, StatePushdown pushdown, RowKey after, RowKey last, int fromVersion) {
     StatePushdown.Stage start = StatePushdown.start(stateText.coerce(JSONB.class), layer == null ? DSL.castNull(String.class) : layer);
-    List<Field<?>> first = new ArrayList<>(List.of(key.as("k"), start.state().as("s0"), start.layer().as("l0"),
-        start.rejection().as("r0")));
-    extraColumns.forEach(c -> first.add(c.as("c_" + c.getName())));
+    List<Field<?>> first = new ArrayList<>();
+    for (int k = 0; k < keys.size(); k++) {
+      first.add(keys.fields().get(k).as("k" + k));
+    }
+    first.addAll(List.of(start.state().as("s0"), start.layer().as("l0"), start.rejection().as("r0")));
+    List<String> extras = new ArrayList<>(extraByName.keySet());
+    for (int e = 0; e < extras.size(); e++) {
+      first.add(extraColumns.get(e).as("c" + e));
+    }
     Table<?> stage = tx.select(first).from(table).where(range(after, last, fromVersion)).asTable("p0");
     for (int i = 0; i < pushdown.size(); i++) {
-      String name = stage.getName();
+      String p = stage.getName();
       Map<String, Field<String>> columns = new LinkedHashMap<>();
-      extraColumns.forEach(c -> columns.put(c.getName(), field(unquotedName(name, "c_" + c.getName()), String.class)));
-      StatePushdown.Stage out = pushdown.apply(i, new StatePushdown.Stage(field(unquotedName(name, "s" + i), JSONB.class),
-          field(unquotedName(name, "l" + i), String.class), field(unquotedName(name, "r" + i), String.class)), columns);
-      List<Field<?>> next = new ArrayList<>(List.of(field(unquotedName(name, "k")).as("k"), out.state().as("s" + (i + 1)),
-          out.layer().as("l" + (i + 1)), out.rejection().as("r" + (i + 1))));
-      columns.forEach((column, f) -> next.add(f.as("c_" + column)));
+      for (int e = 0; e < extras.size(); e++) {
+        columns.put(extras.get(e), field(name(p, "c" + e), String.class));
+      }
+      StatePushdown.Stage out = pushdown.apply(i, new StatePushdown.Stage(field(name(p, "s" + i), JSONB.class),
+          field(name(p, "l" + i), String.class), field(name(p, "r" + i), String.class)), columns);
+      List<Field<?>> next = new ArrayList<>();
+      for (int k = 0; k < keys.size(); k++) {
+        next.add(field(name(p, "k" + k)).as("k" + k));
+      }
+      next.addAll(List.of(out.state().as("s" + (i + 1)), out.layer().as("l" + (i + 1)), out.rejection().as("r" + (i + 1))));
+      for (int e = 0; e < extras.size(); e++) {
+        next.add(columns.get(extras.get(e)).as("c" + e));
+      }
       stage = tx.select(next).from(stage).offset(inline(0)).asTable("p" + (i + 1));
     }
     return stage;
@@ -250,24 +367,15 @@ final class StateTable {
 
   List<RowSnapshot> snapshots(List<StateRow> rows) {
     List<RowSnapshot> snapshots = new ArrayList<>(rows.size());
-    rows.forEach(r -> snapshots.add(new RowSnapshot(String.valueOf(r.key), r.oldState, r.oldVersion, r.oldLayer)));
+    rows.forEach(r -> snapshots.add(new RowSnapshot(keys.json(r.rowKey()), r.oldState, r.oldVersion, r.oldLayer)));
     return snapshots;
   }
 
-  private static boolean numeric(DSLContext dsl, Table<?> table, String column) {
-    return dsl.connectionResult(connection -> {
-      try (Statement statement = connection.createStatement();
-          ResultSet rows = statement.executeQuery(
-              dsl.render(dsl.select(field(unquotedName(column))).from(table).where(DSL.falseCondition())))) {
-        int type = rows.getMetaData().getColumnType(1);
-        return type == Types.BIGINT || type == Types.INTEGER || type == Types.SMALLINT || type == Types.NUMERIC
-            || type == Types.DECIMAL || type == Types.TINYINT;
-      }
-    });
+  String describe(RowKey key) {
+    return keys.describe(key);
   }
 
-  private static <T> Field<T> column(Table<?> table, String name, DataType<T> type) {
-    return field(unquotedName(table.getName(), name), type);
+  UserTable user() {
+    return user;
   }
-
 }

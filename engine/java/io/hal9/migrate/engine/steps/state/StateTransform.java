@@ -50,7 +50,7 @@ public final class StateTransform {
 
   /** @throws InvalidNeuronException when the row cannot be transformed */
   public Result apply(String key, String state, String layer, Map<String, String> columns) {
-    StateRow row = new StateRow(key, state, null, layer, columns);
+    StateRow row = new StateRow(io.hal9.migrate.engine.tables.RowKey.of(key), state, null, layer, columns);
     return new Result(apply(row), row.layer());
   }
 
