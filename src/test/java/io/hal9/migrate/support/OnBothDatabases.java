@@ -27,11 +27,11 @@ public @interface OnBothDatabases {
     public Stream<? extends Arguments> provideArguments(ExtensionContext context) {
       return databases().map(Arguments::of);
     }
-  }
 
-  /** A fresh H2 and a fresh PostgreSQL database, each created on first use: for providers that cross them with more. */
-  static Stream<TestDatabase> databases() {
-    return Stream.of(new Lazy("h2", TestDatabase::h2), new Lazy("postgresql", TestDatabase::postgres));
+    /** A fresh H2 and a fresh PostgreSQL database, each created on first use: for providers that cross them with more. */
+    public static Stream<TestDatabase> databases() {
+      return Stream.of(new Lazy("h2", TestDatabase::h2), new Lazy("postgresql", TestDatabase::postgres));
+    }
   }
 
   /** Created on first use, so a machine without PostgreSQL skips only that invocation. */
