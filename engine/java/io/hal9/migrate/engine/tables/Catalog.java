@@ -39,11 +39,6 @@ public final class Catalog {
     return dialect.resolve(dsl, parts).map(found -> read(written, found[0], found[1]));
   }
 
-  /** Whether the database knows a type of this name (pgvector's {@code vector}, say). */
-  public boolean hasType(String type) {
-    return dialect.hasType(dsl, type);
-  }
-
   private UserTable read(String written, String schema, String name) {
     return dsl.connectionResult(connection -> {
       DatabaseMetaData meta = connection.getMetaData();

@@ -21,5 +21,4 @@ interface Dialect {
   /** The declared dimensions of a pgvector column. */
   int vectorDimensions(DSLContext dsl, String schema, String table, String column);
 
-  boolean hasType(DSLContext dsl, String type);
 }

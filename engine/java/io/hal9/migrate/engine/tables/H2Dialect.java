@@ -32,8 +32,4 @@ final class H2Dialect implements Dialect {
     return 0;
   }
 
-  @Override
-  public boolean hasType(DSLContext dsl, String type) {
-    return false;
-  }
 }

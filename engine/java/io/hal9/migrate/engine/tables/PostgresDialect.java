@@ -38,8 +38,4 @@ final class PostgresDialect implements Dialect {
     return typmod == null || typmod < 0 ? 0 : typmod;
   }
 
-  @Override
-  public boolean hasType(DSLContext dsl, String type) {
-    return dsl.resultQuery("SELECT to_regtype({0}) IS NOT NULL", val(type)).fetchOne(0, Boolean.class);
-  }
 }

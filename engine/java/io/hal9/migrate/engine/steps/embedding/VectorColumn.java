@@ -57,8 +57,7 @@ final class VectorColumn {
     return switch (column.type()) {
       case REAL_ARRAY, DOUBLE_ARRAY, BYTES -> Optional.empty();
       case VECTOR -> column.dimensions() > 0 && column.dimensions() != dimensions
-          ? Optional.of("is " + column.typeName() + "(" + column.dimensions() + "), but the model's vectors have "
-              + dimensions + " dimensions")
+          ? Optional.of("has " + column.dimensions() + " dimensions, but the model's vectors have " + dimensions)
           : Optional.empty();
       default -> Optional.of("cannot hold vectors: expected real[], double precision[], bytea (little-endian float32)"
           + " or pgvector's vector(" + dimensions + ")");
