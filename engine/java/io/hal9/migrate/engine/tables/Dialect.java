@@ -20,5 +20,4 @@ interface Dialect {
 
   /** The declared dimensions of a pgvector column. */
   int vectorDimensions(DSLContext dsl, String schema, String table, String column);
-
 }

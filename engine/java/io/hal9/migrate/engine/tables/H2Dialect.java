@@ -31,5 +31,4 @@ final class H2Dialect implements Dialect {
   public int vectorDimensions(DSLContext dsl, String schema, String table, String column) {
     return 0;
   }
-
 }

@@ -37,5 +37,4 @@ final class PostgresDialect implements Dialect {
         .fetchOne(0, Integer.class);
     return typmod == null || typmod < 0 ? 0 : typmod;
   }
-
 }
