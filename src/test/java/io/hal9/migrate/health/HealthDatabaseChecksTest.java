@@ -52,6 +52,43 @@ class HealthDatabaseChecksTest {
     assertThat(neurons.message()).startsWith("3,000 neurons on 3 layers, 0 invalid; probe p99 ");
   }
 
+  /** HAL9's own neurons are keyed by UUID; others by several columns: the scan and the probes work on both. */
+  @OnBothDatabases
+  void neuronsKeyedByUuidOrSeveralColumnsAreScannedAndProbedByTheirKey(TestDatabase db) throws Exception {
+    String json = db.isPostgres() ? "JSONB" : "JSON";
+    String format = db.isPostgres() ? "" : " FORMAT JSON";
+    db.execute("CREATE TABLE hal9_neurons (id UUID PRIMARY KEY, layer VARCHAR(10), settings " + json + ")");
+    db.execute("CREATE TABLE tenant_neurons (tenant VARCHAR(10), n INT, layer VARCHAR(10), state " + json
+        + ", PRIMARY KEY (tenant, n))");
+    StringBuilder uuids = new StringBuilder();
+    StringBuilder tenants = new StringBuilder();
+    java.util.Random random = new java.util.Random(3);
+    for (int i = 0; i < 2500; i++) {
+      String state = i == 1234 ? "'{\"weights\": {}}'" : "'{\"activation\": 0.5}'";
+      uuids.append(i == 0 ? "" : ", ").append("('").append(new java.util.UUID(random.nextLong(), random.nextLong()))
+          .append("', 'L2', ").append(state).append(format).append(")");
+      tenants.append(i == 0 ? "" : ", ").append("('").append(i % 2 == 0 ? "acme" : "Zeta").append("', ").append(i / 2)
+          .append(", 'L3', ").append(state).append(format).append(")");
+    }
+    db.execute("INSERT INTO hal9_neurons VALUES " + uuids);
+    db.execute("INSERT INTO tenant_neurons VALUES " + tenants);
+    String required = ",\"required\":[\"activation\"],\"sample\":40,\"max-latency-ms\":1000}";
+
+    CheckResult byUuid = check(db, "{\"check\":\"neurons\",\"table\":\"hal9_neurons\",\"state-column\":\"settings\"" + required);
+    CheckResult byTenant = check(db, "{\"check\":\"neurons\",\"table\":\"tenant_neurons\",\"id-column\":[\"tenant\",\"n\"]"
+        + required);
+
+    for (CheckResult result : java.util.List.of(byUuid, byTenant)) {
+      assertThat(result.status()).as(result.message()).isEqualTo(CheckStatus.FAILED);
+      assertThat(result.measured().get("neurons")).isEqualTo(2500L);
+      assertThat(result.measured().get("invalid")).isEqualTo(1L);
+      assertThat(result.measured().get("probes")).isEqualTo(40);
+    }
+    String uuid = db.queryString("SELECT id FROM hal9_neurons WHERE CAST(settings AS VARCHAR) LIKE '%weights%'");
+    assertThat(byUuid.message()).isEqualTo("1 invalid state > max 0 (id=" + uuid + ": lacks activation)");
+    assertThat(byTenant.message()).isEqualTo("1 invalid state > max 0 ((tenant, n)=(acme, 617): lacks activation)");
+  }
+
   @OnBothDatabases
   void neuronsWhoseStateIsNotJsonOrLacksARequiredFieldFail(TestDatabase db) throws Exception {
     db.execute("CREATE TABLE raw_neurons (nid BIGINT PRIMARY KEY, tier VARCHAR(8), doc TEXT)");
