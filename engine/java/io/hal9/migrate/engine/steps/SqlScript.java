@@ -108,9 +108,9 @@ public final class SqlScript {
       String quoted = e.getMessage().substring(0, e.getMessage().indexOf("[*]"));
       before = quoted.substring(quoted.indexOf('"') + 1).replace("\\000a", "\n");
     }
-    if (before != null) {
-      line += (int) before.chars().filter(c -> c == '\n').count();
-    }
+    // firstLine is where the statement's text starts, the comments before it included (the database's position
+    // counts from there); without a position, the statement is named by the line of its first token.
+    line += before != null ? (int) before.chars().filter(c -> c == '\n').count() : leadingLines(s.sql());
     return source + ":" + line;
   }
 
