@@ -184,7 +184,8 @@ public final class PlanLoader {
               + type.name() + " (known: " + String.join(", ", params.keySet()) + ")"));
         } else if (param != null && !node.get(key).isNull() && !param.kind().accepts(node.get(key))) {
           problems.add(new PlanProblem(file, keyLines.get(key), where + " key '" + key + "': expected "
-              + param.kind().description() + ", got " + describe(node.get(key))));
+              + param.kind().description() + ", got " + describe(node.get(key))
+              + param.kind().nameProblem(node.get(key)).map(p -> ": " + p).orElse("")));
         }
       }
       for (Param param : type.params()) {

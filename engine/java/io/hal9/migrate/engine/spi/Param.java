@@ -3,6 +3,7 @@ package io.hal9.migrate.engine.spi;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hal9.migrate.engine.tables.SqlNames;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -39,6 +40,29 @@ public record Param(String name, Kind kind, boolean required, boolean tuning, Ob
 
     public String description() {
       return description;
+    }
+
+    /** Why a text is not a name of this kind, when it is not one (a quote left open, a name too long). */
+    public java.util.Optional<String> nameProblem(JsonNode value) {
+      List<JsonNode> names = new java.util.ArrayList<>();
+      if (this == TABLE || this == COLUMN || this == COLUMNS) {
+        value.forEach(names::add);
+        if (value.isTextual()) {
+          names.add(value);
+        }
+      }
+      for (JsonNode name : names) {
+        try {
+          if (name.isTextual() && this == TABLE) {
+            SqlNames.table(name.asText());
+          } else if (name.isTextual()) {
+            SqlNames.column(name.asText());
+          }
+        } catch (IllegalArgumentException e) {
+          return java.util.Optional.of(e.getMessage());
+        }
+      }
+      return java.util.Optional.empty();
     }
 
     /** Whether {@code value} fits this kind. */

@@ -51,7 +51,7 @@ public final class StepTables {
       }
       return table;
     } catch (IllegalArgumentException e) {
-      report(key, e.getMessage());
+      report(key, "'" + name + "' is not a table name: " + e.getMessage());
       return Optional.empty();
     }
   }
@@ -70,7 +70,7 @@ public final class StepTables {
       }
       return column;
     } catch (IllegalArgumentException e) {
-      report(key, e.getMessage());
+      report(key, "'" + written + "' is not a column name: " + e.getMessage());
       return Optional.empty();
     }
   }

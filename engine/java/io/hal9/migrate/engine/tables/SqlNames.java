@@ -16,11 +16,11 @@ public final class SqlNames {
 
   private SqlNames() {}
 
-  /** A column: one name. @throws IllegalArgumentException saying what is wrong */
+  /** A column: one name. @throws IllegalArgumentException saying what is wrong (the problem alone) */
   public static Identifier column(String text) {
     List<Identifier> parts = parse(text);
     if (parts.size() != 1) {
-      throw new IllegalArgumentException("expected a column name such as id or \"Id\", got '" + text + "'");
+      throw new IllegalArgumentException("a column is one name (quote a name with a dot in it)");
     }
     return parts.get(0);
   }
@@ -29,7 +29,7 @@ public final class SqlNames {
   public static List<Identifier> table(String text) {
     List<Identifier> parts = parse(text);
     if (parts.size() > 2) {
-      throw new IllegalArgumentException("expected a table name such as neurons, hal9.neurons or \"Neurons\", got '" + text + "'");
+      throw new IllegalArgumentException("more than a schema and a table name");
     }
     return parts;
   }
@@ -59,7 +59,7 @@ public final class SqlNames {
     int i = 0;
     while (true) {
       if (i >= text.length()) {
-        throw bad(text, "a name is missing");
+        throw new IllegalArgumentException("a name is missing");
       }
       int start = i;
       if (text.charAt(i) == '"') {
@@ -67,7 +67,7 @@ public final class SqlNames {
         i++;
         while (true) {
           if (i >= text.length()) {
-            throw bad(text, "a quote is not closed");
+            throw new IllegalArgumentException("a quote is not closed");
           }
           char c = text.charAt(i++);
           if (c == '"') {
@@ -81,39 +81,36 @@ public final class SqlNames {
             name.append(c);
           }
         }
-        parts.add(checked(text, new Identifier(name.toString(), true)));
+        parts.add(checked(new Identifier(name.toString(), true)));
       } else {
         while (i < text.length() && (Character.isLetterOrDigit(text.charAt(i)) || text.charAt(i) == '_' || text.charAt(i) == '$')) {
           i++;
         }
         String name = text.substring(start, i);
         if (!name.matches("[A-Za-z_][A-Za-z0-9_$]*")) {
-          throw bad(text, name.isEmpty() ? "unexpected '" + text.charAt(i) + "'"
-              : "'" + name + "' is not a plain SQL name (letters, digits, '_'; not starting with a digit); quote it");
+          throw new IllegalArgumentException(name.isEmpty() ? "unexpected '" + text.charAt(i) + "'"
+              : "a plain name is letters, digits and '_', not starting with a digit (quote any other)");
         }
-        parts.add(checked(text, new Identifier(name, false)));
+        parts.add(checked(new Identifier(name, false)));
       }
       if (i == text.length()) {
         return parts;
       }
       if (text.charAt(i) != '.') {
-        throw bad(text, "unexpected '" + text.charAt(i) + "'");
+        throw new IllegalArgumentException("unexpected '" + text.charAt(i) + "'");
       }
       i++;
     }
   }
 
-  private static Identifier checked(String text, Identifier name) {
+  private static Identifier checked(Identifier name) {
     if (name.name().isEmpty()) {
-      throw bad(text, "an empty quoted name");
+      throw new IllegalArgumentException("an empty quoted name");
     }
-    if (name.name().getBytes(StandardCharsets.UTF_8).length > MAX_BYTES) {
-      throw bad(text, "'" + name.name() + "' is longer than " + MAX_BYTES + " bytes");
+    int bytes = name.name().getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_BYTES) {
+      throw new IllegalArgumentException("a name of " + bytes + " bytes, longer than PostgreSQL's " + MAX_BYTES);
     }
     return name;
-  }
-
-  private static IllegalArgumentException bad(String text, String problem) {
-    return new IllegalArgumentException("'" + text + "' is not a SQL name: " + problem);
   }
 }

@@ -387,14 +387,19 @@ class PreflightTest {
         .file("V8__h.yaml", stateStep("table: " + longest).replace("state-v2", "h"));
 
     assertThat(refusedPlan(db)).containsExactlyInAnyOrder(
-        at("V1__a.yaml", 4) + "step 'a' key 'table': " + table + "\"\\\"unclosed\"",
-        at("V2__b.yaml", 4) + "step 'b' key 'table': " + table + "\"a.b.c\"",
-        at("V3__c.yaml", 4) + "step 'c' key 'table': " + table + "\"1abc\"",
-        at("V4__d.yaml", 4) + "step 'd' key 'table': " + table + "\"" + "t".repeat(56) + "...",
-        at("V5__e.yaml", 4) + "step 'e' key 'table': " + table + "\"" + "n".repeat(56) + "...",
-        at("V6__f.yaml", 4) + "step 'f' key 'table': " + table + "\"\\\"" + "\u00e9".repeat(32) + "\\\"\"",
-        at("V7__g.yaml", 4) + "step 'g' key 'state-column': " + column + "\"a.b\"",
-        at("V7__g.yaml", 5) + "step 'g' key 'version-column': " + column + "\"\\\"\\\"\"",
+        at("V1__a.yaml", 4) + "step 'a' key 'table': " + table + "\"\\\"unclosed\": a quote is not closed",
+        at("V2__b.yaml", 4) + "step 'b' key 'table': " + table + "\"a.b.c\": more than a schema and a table name",
+        at("V3__c.yaml", 4) + "step 'c' key 'table': " + table + "\"1abc\": a plain name is letters, digits and '_', not"
+            + " starting with a digit (quote any other)",
+        at("V4__d.yaml", 4) + "step 'd' key 'table': " + table + "\"" + "t".repeat(56) + "...: a name of 70 bytes, longer than"
+            + " PostgreSQL's 63",
+        at("V5__e.yaml", 4) + "step 'e' key 'table': " + table + "\"" + "n".repeat(56) + "...: a name of 64 bytes, longer than"
+            + " PostgreSQL's 63",
+        at("V6__f.yaml", 4) + "step 'f' key 'table': " + table + "\"\\\"" + "\u00e9".repeat(32) + "\\\"\": a name of 64 bytes,"
+            + " longer than PostgreSQL's 63",
+        at("V7__g.yaml", 4) + "step 'g' key 'state-column': " + column + "\"a.b\": a column is one name (quote a name with a"
+            + " dot in it)",
+        at("V7__g.yaml", 5) + "step 'g' key 'version-column': " + column + "\"\\\"\\\"\": an empty quoted name",
         at("V7__g.yaml", 6) + "step 'g' key 'key': expected a column name or a list of distinct column names ([tenant, id]),"
             + " got [\"id\",\"id\"]");
   }
