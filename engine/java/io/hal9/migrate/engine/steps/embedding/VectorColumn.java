@@ -124,16 +124,16 @@ final class VectorColumn {
     };
   }
 
-  /** The value {@link #keep} kept, to write back. */
-  Field<Object> restore(String kept) {
+  /** The value {@link #keep} kept, to write back as a bind value where {@link #placeholder()} stands. */
+  Object restored(String kept) {
     if (kept == null) {
-      return DSL.val(null, type);
+      return null;
     }
     return switch (column.type()) {
-      case REAL_ARRAY -> DSL.val(reals(kept), type);
-      case DOUBLE_ARRAY -> DSL.val(doubleValues(kept), type);
-      case BYTES -> DSL.val(Base64.getDecoder().decode(kept), type);
-      default -> castToVector(DSL.val(kept));
+      case REAL_ARRAY -> reals(kept);
+      case DOUBLE_ARRAY -> doubleValues(kept);
+      case BYTES -> Base64.getDecoder().decode(kept);
+      default -> kept;
     };
   }
 

@@ -85,15 +85,19 @@ final class VectorColumnTarget implements VectorTarget {
     statement.execute();
   }
 
+  /** One JDBC batch of single-row UPDATEs by key, as the writes were. */
   @Override
   public void restore(DSLContext tx, List<RowSnapshot> snapshots) {
+    BatchBindStep statement = tx.batch(tx.update(source.table()).set(java.util.Map.of(vector.stored(), vector.placeholder()))
+        .where(keys.is(placeholderKey())));
     for (RowSnapshot snapshot : snapshots) {
       JsonNode value = read(snapshot.state()).get("value");
-      tx.update(source.table())
-          .set(java.util.Map.of(vector.stored(), vector.restore(value == null || value.isNull() ? null : value.asText())))
-          .where(keys.is(keys.parse(snapshot.key())))
-          .execute();
+      List<Object> binds = new ArrayList<>();
+      binds.add(vector.restored(value == null || value.isNull() ? null : value.asText()));
+      binds.addAll(keys.parse(snapshot.key()).values());
+      statement = statement.bind(binds.toArray());
     }
+    statement.execute();
   }
 
   @Override

@@ -180,25 +180,45 @@ final class VectorTable implements VectorTarget {
         .execute();
   }
 
+  /**
+   * Two JDBC batches by key and model: the rows the step created are deleted, those it replaced get their dim,
+   * vector and created_at back.
+   */
   @Override
   public void restore(DSLContext tx, List<RowSnapshot> snapshots) {
+    RowKey none = new RowKey(java.util.Collections.nCopies(keys.size(), null));
+    Condition at = keys.is(none).and(model.eq(DSL.val((String) null)));
+    BatchBindStep deletes = tx.batch(tx.deleteFrom(user.table()).where(at));
+    Map<Field<?>, Field<?>> values = new java.util.LinkedHashMap<>();
+    values.put(dim, DSL.val(null, dim.getDataType()));
+    values.put(vector.stored(), vector.placeholder());
+    values.put(createdAt, DSL.val(null, createdAt.getDataType()));
+    BatchBindStep updates = tx.batch(tx.update(user.table()).set(values).where(at));
+    int deleted = 0;
+    int updated = 0;
     for (RowSnapshot snapshot : snapshots) {
-      RowKey key = keys.parse(snapshot.key());
+      List<Object> binds = new ArrayList<>();
       JsonNode row = read(snapshot.state()).get("row");
-      Condition at = keys.is(key).and(model.eq(modelName));
-      if (row == null || row.isNull()) {
-        tx.deleteFrom(user.table()).where(at).execute();
-        continue;
+      if (row != null && !row.isNull()) {
+        binds.add(row.get("dim").isNull() ? null : row.get("dim").asInt());
+        binds.add(vector.restored(row.get("vector").isNull() ? null : row.get("vector").asText()));
+        binds.add(row.get("createdAt").isNull() ? null : LocalDateTime.parse(row.get("createdAt").asText()));
       }
-      Map<Field<?>, Field<?>> values = new java.util.LinkedHashMap<>();
-      values.put(dim, DSL.val(row.get("dim").isNull() ? null : row.get("dim").asInt(), dim.getDataType()));
-      values.put(vector.stored(), vector.restore(row.get("vector").isNull() ? null : row.get("vector").asText()));
-      values.put(createdAt, DSL.val(row.get("createdAt").isNull() ? null : LocalDateTime.parse(row.get("createdAt").asText()),
-          createdAt.getDataType()));
-      tx.update(user.table())
-          .set(values)
-          .where(at)
-          .execute();
+      binds.addAll(keys.parse(snapshot.key()).values());
+      binds.add(modelName);
+      if (row == null || row.isNull()) {
+        deletes = deletes.bind(binds.toArray());
+        deleted++;
+      } else {
+        updates = updates.bind(binds.toArray());
+        updated++;
+      }
+    }
+    if (deleted > 0) {
+      deletes.execute();
+    }
+    if (updated > 0) {
+      updates.execute();
     }
   }
 
