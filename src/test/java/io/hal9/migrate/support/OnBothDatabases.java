@@ -27,11 +27,14 @@ public @interface OnBothDatabases {
     public Stream<? extends Arguments> provideArguments(ExtensionContext context) {
       return databases().map(Arguments::of);
     }
-  }
 
-  /** A fresh H2 and a fresh PostgreSQL database, each created on first use: for providers that cross them with more. */
-  static Stream<TestDatabase> databases() {
-    return Stream.of(new Lazy("h2", TestDatabase::h2), new Lazy("postgresql", TestDatabase::postgres));
+    /**
+     * A fresh H2 and a fresh PostgreSQL database, each created on first use: for providers that cross them with
+     * more. (Here, not on the annotation: an annotation interface cannot declare a static method.)
+     */
+    public static Stream<TestDatabase> databases() {
+      return Stream.of(new Lazy("h2", TestDatabase::h2), new Lazy("postgresql", TestDatabase::postgres));
+    }
   }
 
   /** Created on first use, so a machine without PostgreSQL skips only that invocation. */
