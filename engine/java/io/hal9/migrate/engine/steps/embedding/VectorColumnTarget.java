@@ -74,7 +74,8 @@ final class VectorColumnTarget implements VectorTarget {
     if (batch.isEmpty()) {
       return;
     }
-    BatchBindStep statement = tx.batch(tx.update(source.table()).set(java.util.Map.of(vector.stored(), vector.placeholder()))
+    DSLContext dsl = VectorTarget.forBatch(tx);
+    BatchBindStep statement = dsl.batch(dsl.update(source.table()).set(java.util.Map.of(vector.stored(), vector.placeholder()))
         .where(keys.is(placeholderKey())));
     for (int i = 0; i < batch.size(); i++) {
       List<Object> binds = new ArrayList<>();

@@ -152,7 +152,8 @@ final class VectorTable implements VectorTarget {
       List<Field<?>> placeholders = new ArrayList<>();
       keys.fields().forEach(k -> placeholders.add(DSL.val(null, k.getDataType())));
       placeholders.addAll(List.of(DSL.val((String) null), DSL.val((Integer) null), vector.placeholder(), currentLocalDateTime()));
-      BatchBindStep statement = tx.batch(tx.mergeInto(user.table()).columns(columns).key(uniqueKey).values(placeholders));
+      DSLContext dsl = VectorTarget.forBatch(tx);
+      BatchBindStep statement = dsl.batch(dsl.mergeInto(user.table()).columns(columns).key(uniqueKey).values(placeholders));
       for (int i = 0; i < batch.size(); i++) {
         List<Object> binds = new ArrayList<>(batch.get(i).values());
         binds.add(modelName);

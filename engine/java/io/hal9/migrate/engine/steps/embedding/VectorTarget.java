@@ -4,6 +4,9 @@ import io.hal9.migrate.checkpoints.RowSnapshot;
 import io.hal9.migrate.engine.tables.RowKey;
 import java.util.List;
 import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.ParamCastMode;
+import org.jooq.impl.DSL;
 
 /**
  * Where an embedding step writes its vectors: a table of vectors by key and model, or a column of the source rows
@@ -17,6 +20,17 @@ interface VectorTarget {
    * key, read in the batch's transaction. Read by key range: H2 looks a list of bound keys up by scanning.
    */
   List<RowSnapshot> previous(DSLContext tx, RowKey after, RowKey last, List<RowKey> keys);
+
+  /**
+   * Where to build a batch statement whose values are bound row by row into placeholders. On H2, jOOQ casts a
+   * placeholder's bind to its type without precision or scale, and {@code cast(? as numeric)} has scale 0 there: a
+   * NUMERIC key 1.5 would match (or insert) the row 2. So on H2 the parameters go bare, typed by the column each is
+   * compared with or assigned to; PostgreSQL's statements are unchanged.
+   */
+  static DSLContext forBatch(DSLContext tx) {
+    return tx.dialect() == SQLDialect.POSTGRES ? tx
+        : DSL.using(tx.configuration().deriveSettings(s -> s.withParamCastMode(ParamCastMode.NEVER)));
+  }
 
   /** Writes one vector per key. */
   void write(DSLContext tx, List<RowKey> keys, List<float[]> vectors);
