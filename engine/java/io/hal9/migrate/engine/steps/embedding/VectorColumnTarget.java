@@ -89,7 +89,8 @@ final class VectorColumnTarget implements VectorTarget {
   /** One JDBC batch of single-row UPDATEs by key, as the writes were. */
   @Override
   public void restore(DSLContext tx, List<RowSnapshot> snapshots) {
-    BatchBindStep statement = tx.batch(tx.update(source.table()).set(java.util.Map.of(vector.stored(), vector.placeholder()))
+    DSLContext dsl = VectorTarget.forBatch(tx);
+    BatchBindStep statement = dsl.batch(dsl.update(source.table()).set(java.util.Map.of(vector.stored(), vector.placeholder()))
         .where(keys.is(placeholderKey())));
     for (RowSnapshot snapshot : snapshots) {
       JsonNode value = read(snapshot.state()).get("value");

@@ -189,12 +189,13 @@ final class VectorTable implements VectorTarget {
   public void restore(DSLContext tx, List<RowSnapshot> snapshots) {
     RowKey none = new RowKey(java.util.Collections.nCopies(keys.size(), null));
     Condition at = keys.is(none).and(model.eq(DSL.val((String) null)));
-    BatchBindStep deletes = tx.batch(tx.deleteFrom(user.table()).where(at));
+    DSLContext dsl = VectorTarget.forBatch(tx);
+    BatchBindStep deletes = dsl.batch(dsl.deleteFrom(user.table()).where(at));
     Map<Field<?>, Field<?>> values = new java.util.LinkedHashMap<>();
     values.put(dim, DSL.val(null, dim.getDataType()));
     values.put(vector.stored(), vector.placeholder());
     values.put(createdAt, DSL.val(null, createdAt.getDataType()));
-    BatchBindStep updates = tx.batch(tx.update(user.table()).set(values).where(at));
+    BatchBindStep updates = dsl.batch(dsl.update(user.table()).set(values).where(at));
     int deleted = 0;
     int updated = 0;
     for (RowSnapshot snapshot : snapshots) {
