@@ -102,7 +102,7 @@ public final class CheckpointStore {
 
   /** Writes on behalf of the holder of {@code lease}; each write fails once another runner took over. */
   public CheckpointWriter writer(Lease lease) {
-    return new CheckpointWriter(dsl, lease);
+    return new CheckpointWriter(dataSource, dsl, lease);
   }
 
   static StepCheckpoint checkpoint(Record row) {

@@ -2,17 +2,15 @@ package io.hal9.migrate.checkpoints;
 
 import static io.hal9.migrate.checkpoints.EngineTables.*;
 import static org.jooq.impl.DSL.currentLocalDateTime;
-import static org.jooq.impl.DSL.falseCondition;
-import static org.jooq.impl.DSL.function;
 import static org.jooq.impl.DSL.inline;
 
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.function.Function;
+import javax.sql.DataSource;
 import org.jooq.DSLContext;
-import org.jooq.Record;
-import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every checkpoint write, fenced by the writer's lock epoch. A unit of work and its checkpoint share one
@@ -20,16 +18,28 @@ import org.jooq.impl.DSL;
  * rolls back everything it did in that transaction.
  */
 public final class CheckpointWriter {
+  private static final Logger log = LoggerFactory.getLogger(CheckpointWriter.class);
+  /** Attempts to record a failure, each on a fresh connection: the one that failed may be broken. */
+  private static final int FAILURE_ATTEMPTS = 5;
+
   private final DSLContext dsl;
   private final Lease lease;
+  private final Fence fence;
+  private final DataSource fenced;
 
-  CheckpointWriter(DSLContext dsl, Lease lease) {
+  CheckpointWriter(DataSource dataSource, DSLContext dsl, Lease lease) {
     this.dsl = dsl;
     this.lease = lease;
+    this.fence = new Fence(lease);
+    this.fenced = new FencedDataSource(dataSource, fence);
   }
 
-  public String runId() {
-    return lease.runId();
+  /**
+   * Connections for a step's writes outside {@link #inTransaction} (Flyway's migrations, statements that cannot run
+   * in a transaction): each commit, and each statement in autocommit mode, fails once the lock is lost.
+   */
+  public DataSource fencedDataSource() {
+    return fenced;
   }
 
   /**
@@ -40,9 +50,9 @@ public final class CheckpointWriter {
   public <T> T inTransaction(Function<DSLContext, T> work) {
     return dsl.transactionResult(cfg -> {
       DSLContext tx = DSL.using(cfg);
-      tag(tx);
+      fence.tag(tx);
       T result = work.apply(tx);
-      fence(tx);
+      fence.check(tx);
       return result;
     });
   }
@@ -97,14 +107,37 @@ public final class CheckpointWriter {
         .execute();
   }
 
-  /** Records a failure in a transaction of its own; the step's last committed cursor stays for the rerun. */
+  /**
+   * Records a failure in a transaction of its own; the step's last committed cursor stays for the rerun. The
+   * failure may be the database's, its connections cut (a restart, {@code pg_terminate_backend}): each attempt takes
+   * a fresh connection from the pool, which drops broken ones, and the attempts back off over a few seconds.
+   *
+   * @throws LockLostException when the lock turns out to be lost: the record is fenced like any write
+   * @throws RuntimeException the last attempt's failure, when none got through
+   */
   public void failed(String stepId, String error) {
-    inTransaction(tx -> tx.update(STEPS)
-        .set(STEP_STATE, StepState.FAILED.label())
-        .set(STEP_ERROR, error)
-        .set(STEP_UPDATED, currentLocalDateTime())
-        .where(STEP_ID.eq(stepId))
-        .execute());
+    long backoff = 100;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        inTransaction(tx -> tx.update(STEPS)
+            .set(STEP_STATE, StepState.FAILED.label())
+            .set(STEP_ERROR, error)
+            .set(STEP_UPDATED, currentLocalDateTime())
+            .where(STEP_ID.eq(stepId))
+            .execute());
+        return;
+      } catch (LockLostException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        if (attempt == FAILURE_ATTEMPTS) {
+          throw e;
+        }
+        log.warn("recording the failure of step {} failed (attempt {} of {}), trying again: {}", stepId, attempt,
+            FAILURE_ATTEMPTS, e.getMessage());
+        Sleep.millis(backoff);
+        backoff *= 3;
+      }
+    }
   }
 
   /**
@@ -168,32 +201,10 @@ public final class CheckpointWriter {
    * connection cannot tell (then the fenced failure record decides).
    */
   public Optional<LockLostException> lostLock() {
-    OptionalLong current = lease.currentEpoch();
-    if (lease.lost() || (current.isPresent() && current.getAsLong() != lease.epoch())) {
-      return Optional.of(new LockLostException(lease.epoch(), current.orElse(lease.epoch() + 1)));
+    Optional<LockLostException> lost = lease.lostTo();
+    if (lost.isEmpty() && lease.lost()) {
+      return Optional.of(LockLostException.noticed(lease.epoch()));
     }
-    return Optional.empty();
-  }
-
-  /**
-   * Marks the transaction as this runner's, first thing, so that a takeover can end it should this runner
-   * stall inside it (see RunLock#cutOff): PostgreSQL, a shared advisory lock of this epoch; H2, a lock on
-   * hal9_runs, taken by an update of no row (H2 lists table locks per session, nothing finer).
-   */
-  private void tag(DSLContext tx) {
-    if (tx.dialect() == SQLDialect.POSTGRES) {
-      tx.select(function("pg_advisory_xact_lock_shared", Object.class, inline(RunLock.BATCH_KEY),
-          inline(RunLock.advisoryId(lease.epoch())))).fetch();
-    } else {
-      tx.update(RUNS).set(RUN_STATE, RUN_STATE).where(falseCondition()).execute();
-    }
-  }
-
-  private void fence(DSLContext tx) {
-    Record row = tx.select(LOCK_EPOCH, LOCK_RUN).from(LOCK).where(LOCK_ID.eq(1)).forUpdate().fetchOne();
-    long current = row.get(LOCK_EPOCH);
-    if (current != lease.epoch() || !lease.runId().equals(row.get(LOCK_RUN))) {
-      throw new LockLostException(lease.epoch(), current);
-    }
+    return lost;
   }
 }

@@ -10,9 +10,20 @@ public record LockHolder(
     long pid,
     LocalDateTime since,
     LocalDateTime heartbeat,
-    LocalDateTime leaseUntil) {
+    LocalDateTime leaseUntil,
+    String deadBecause) {
+
+  /** Null while the holder counts as alive; else why not: lease expired, process gone, session gone. */
+  public String deadBecause() {
+    return deadBecause;
+  }
+
+  LockHolder dead(String because) {
+    return new LockHolder(epoch, runId, host, pid, since, heartbeat, leaseUntil, because);
+  }
 
   public String describe() {
-    return host + " pid " + pid + " since " + since + " (lease until " + leaseUntil + ", epoch " + epoch + ")";
+    return host + " pid " + pid + " since " + since + " (lease until " + leaseUntil + ", epoch " + epoch
+        + (deadBecause == null ? "" : "; " + deadBecause + ": the next run takes it over") + ")";
   }
 }

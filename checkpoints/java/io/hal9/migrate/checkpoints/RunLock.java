@@ -36,6 +36,8 @@ public final class RunLock {
   static final int BATCH_KEY = 0x4841_4c3a;
   private static final Logger log = LoggerFactory.getLogger(RunLock.class);
   private static final String HOST = localHost();
+  /** Room for a heartbeat's own delay before a holder without its session counts as having missed one. */
+  private static final Duration HEARTBEAT_SLACK = Duration.ofSeconds(2);
 
   private final DataSource dataSource;
   private final SQLDialect dialect;
@@ -60,7 +62,7 @@ public final class RunLock {
         if (System.nanoTime() >= deadline) {
           throw held;
         }
-        sleep(Math.min(500, Math.max(50, lease.toMillis() / 4)));
+        Sleep.millis(Math.min(500, Math.max(50, lease.toMillis() / 4)));
       } catch (DataAccessException e) {
         // On an embedded H2 file served by another process, that process's exit (the runner we waited for,
         // just done) breaks the attempt's connection; H2 reconnects on the next one. The attempt committed
@@ -69,15 +71,21 @@ public final class RunLock {
           throw e;
         }
         log.debug("run lock attempt failed, trying again: {}", e.getMessage());
-        sleep(100);
+        Sleep.millis(100);
       }
     }
   }
 
-  /** The current holder, if any, as stored (alive or not). */
+  /** The current holder, if any, as stored, with why it no longer counts as alive if it does not. */
   public Optional<LockHolder> holder() {
-    Record row = Databases.dsl(dataSource, dialect).select(LOCK_COLUMNS).from(LOCK).where(LOCK_ID.eq(1)).fetchOne();
-    return Optional.ofNullable(row).filter(r -> r.get(LOCK_RUN) != null).map(RunLock::holder);
+    DSLContext dsl = Databases.dsl(dataSource, dialect);
+    Field<LocalDateTime> now = currentLocalDateTime().as("db_now");
+    Record row = dsl.select(LOCK_COLUMNS).select(now).from(LOCK).where(LOCK_ID.eq(1)).fetchOne();
+    if (row == null || row.get(LOCK_RUN) == null) {
+      return Optional.empty();
+    }
+    LockHolder holder = holder(row);
+    return Optional.of(holder.dead(deadBecause(dsl, holder, row.get(now))));
   }
 
   /** Releases the lock by hand and raises the epoch, so its former holder, if still alive, can commit nothing. */
@@ -115,7 +123,7 @@ public final class RunLock {
         Record row = tx.select(LOCK_COLUMNS).select(now).from(LOCK).where(LOCK_ID.eq(1)).forUpdate().fetchOne();
         if (row.get(LOCK_RUN) != null) {
           LockHolder current = holder(row);
-          if (alive(tx, current, row.get(now))) {
+          if (deadBecause(tx, current, row.get(now)) == null) {
             throw new LockHeldException(current);
           }
           tx.update(RUNS).set(RUN_STATE, "abandoned").where(RUN_ID.eq(current.runId())).execute();
@@ -148,7 +156,7 @@ public final class RunLock {
             .execute();
         return next;
       });
-      return new Lease(connection, session, runId, epoch, leaseSeconds);
+      return new Lease(dataSource, connection, runId, epoch, leaseSeconds);
     } catch (RuntimeException e) {
       closeQuietly(connection);
       throw e;
@@ -200,24 +208,36 @@ public final class RunLock {
     }
   }
 
-  /** A holder is dead when its lease ran out, its process is gone from this host, or its PostgreSQL session is. */
-  private boolean alive(DSLContext tx, LockHolder holder, LocalDateTime dbNow) {
+  /**
+   * Why a holder no longer counts as alive, or null while it does. Dead: its lease ran out; its process is gone
+   * from this host; or, on PostgreSQL, its lease session is gone and it missed a heartbeat. A session alone going
+   * away is not death: a healthy holder whose connection broke reconnects within its heartbeat (see Lease).
+   */
+  private String deadBecause(DSLContext tx, LockHolder holder, LocalDateTime dbNow) {
     if (holder.leaseUntil() == null || holder.leaseUntil().isBefore(dbNow)) {
-      return false;
+      return "lease expired";
     }
-    if (HOST.equals(holder.host()) && ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false) == false) {
-      return false;
+    if (HOST.equals(holder.host()) && !ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false)) {
+      return "process gone";
     }
-    if (dialect == SQLDialect.POSTGRES) {
-      Field<Boolean> tryLock =
-          function("pg_try_advisory_lock", Boolean.class, inline(ADVISORY_KEY), inline(advisoryId(holder.epoch())));
-      if (Boolean.TRUE.equals(tx.select(tryLock).fetchOne(0, Boolean.class))) {
-        tx.select(function("pg_advisory_unlock", Boolean.class, inline(ADVISORY_KEY), inline(advisoryId(holder.epoch()))))
-            .fetch();
-        return false;
+    if (dialect == SQLDialect.POSTGRES && holder.heartbeat() != null) {
+      Duration period = Duration.between(holder.heartbeat(), holder.leaseUntil()).dividedBy(3);
+      boolean missedHeartbeat = dbNow.isAfter(holder.heartbeat().plus(period).plus(HEARTBEAT_SLACK));
+      if (missedHeartbeat && sessionGone(tx, holder.epoch())) {
+        return "session gone";
       }
     }
-    return true;
+    return null;
+  }
+
+  /** Whether nobody holds the epoch's session lock (taking it for a moment to see). */
+  private static boolean sessionGone(DSLContext tx, long epoch) {
+    Field<Boolean> tryLock = function("pg_try_advisory_lock", Boolean.class, inline(ADVISORY_KEY), inline(advisoryId(epoch)));
+    if (Boolean.TRUE.equals(tx.select(tryLock).fetchOne(0, Boolean.class))) {
+      tx.select(function("pg_advisory_unlock", Boolean.class, inline(ADVISORY_KEY), inline(advisoryId(epoch)))).fetch();
+      return true;
+    }
+    return false;
   }
 
   static Field<LocalDateTime> leaseUntil(long leaseSeconds) {
@@ -236,7 +256,8 @@ public final class RunLock {
         row.get(LOCK_PID) == null ? -1 : row.get(LOCK_PID),
         row.get(LOCK_SINCE),
         row.get(LOCK_HEARTBEAT),
-        row.get(LOCK_LEASE_UNTIL));
+        row.get(LOCK_LEASE_UNTIL),
+        null);
   }
 
   private Connection openConnection() {
@@ -252,15 +273,6 @@ public final class RunLock {
       connection.close();
     } catch (SQLException ignored) {
       // the connection is being discarded anyway
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the run lock", e);
     }
   }
 

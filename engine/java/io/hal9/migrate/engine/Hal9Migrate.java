@@ -330,7 +330,7 @@ public final class Hal9Migrate implements AutoCloseable {
       writer.started(tx, definition.id(), definition.version().toString(), definition.type(), definition.checksum());
       return null;
     });
-    StepRun run = new StepRun(definition, checkpoint, StepState.DONE, writer, dataSource, dsl, config.progress(),
+    StepRun run = new StepRun(definition, checkpoint, StepState.DONE, writer, writer.fencedDataSource(), dsl, config.progress(),
         () -> stopRequested);
     StepInfo info = run.info();
     long started = System.nanoTime();
@@ -342,9 +342,12 @@ public final class Hal9Migrate implements AutoCloseable {
       if (!run.completed()) {
         run.complete(tx -> Batch.of(run.cursor(), 0));
       }
-    } catch (StopRequested | LockLostException e) {
+    } catch (StopRequested e) {
       finished(info, "stopped", run.rows(), started);
       throw e;
+    } catch (LockLostException e) {
+      finished(info, "stopped", run.rows(), started);
+      throw committedSoFar(e, definition, run);
     } catch (Exception e) {
       LockLostException lost = causeOf(e, LockLostException.class);
       if (lost == null) {
@@ -358,7 +361,7 @@ public final class Hal9Migrate implements AutoCloseable {
         }
       }
       if (lost != null) {
-        throw lost;
+        throw committedSoFar(lost, definition, run);
       }
       String message = Secrets.redact(DataSources.oneLine(rootMessage(e)), config.password());
       try {
@@ -370,7 +373,7 @@ public final class Hal9Migrate implements AutoCloseable {
         if (lostMeanwhile != null) {
           lostMeanwhile.addSuppressed(e);
           finished(info, "stopped", run.rows(), started);
-          throw lostMeanwhile;
+          throw committedSoFar(lostMeanwhile, definition, run);
         }
         e.addSuppressed(secondary);
       }
@@ -385,6 +388,18 @@ public final class Hal9Migrate implements AutoCloseable {
     return new StepOutcome(info.version(), info.id(), info.type(), StepState.DONE.label(), run.rows(), elapsed);
   }
 
+  /**
+   * The loss, saying what the step had committed: its checkpoint (the rows of its committed batches) stays, the work
+   * in flight did not commit. A step that committed on its own (Flyway) said it already.
+   */
+  private static LockLostException committedSoFar(LockLostException lost, StepDefinition definition, StepRun run) {
+    if (lost.getCause() instanceof LockLostException) {
+      return lost;
+    }
+    return lost.committed("step '" + definition.id() + "' had committed " + run.rows() + " rows (its last checkpoint),"
+        + " which stay; what it was writing when the lock was lost was not committed");
+  }
+
   private Duration finished(StepInfo info, String state, long rows, long startedNanos) {
     Duration elapsed = Duration.ofNanos(System.nanoTime() - startedNanos);
     config.progress().stepFinished(info, state, rows, elapsed);
@@ -397,7 +412,7 @@ public final class Hal9Migrate implements AutoCloseable {
    * work is atomic and never completed left nothing behind: it is only marked rolled back.
    */
   private void undoStep(Step step, StepDefinition definition, StepCheckpoint checkpoint, CheckpointWriter writer) {
-    StepRun run = new StepRun(definition, checkpoint, StepState.ROLLED_BACK, writer, dataSource, dsl, config.progress(),
+    StepRun run = new StepRun(definition, checkpoint, StepState.ROLLED_BACK, writer, writer.fencedDataSource(), dsl, config.progress(),
         () -> stopRequested);
     writer.inTransaction(tx -> {
       writer.rollingBack(tx, definition.id());

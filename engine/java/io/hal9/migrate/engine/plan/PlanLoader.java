@@ -84,8 +84,14 @@ public final class PlanLoader {
     // files have problems: all of them are reported in one go.
     for (PlanVersion version : loaded) {
       for (StepDefinition step : version.steps()) {
-        types.get(step.type()).validate(step, (s, key, message) ->
-            problems.add(new PlanProblem(s.file(), s.line(key), "step '" + s.id() + "' key '" + key + "': " + message)));
+        // The files first: a type may validate what they hold (the statements of a SQL file).
+        StepType type = types.get(step.type());
+        int before = problems.size();
+        step.contents(PlanFiles.read(step, type.files(step), problems));
+        if (problems.size() == before) {
+          type.validate(step, (s, key, message) ->
+              problems.add(new PlanProblem(s.file(), s.line(key), "step '" + s.id() + "' key '" + key + "': " + message)));
+        }
       }
     }
     if (!problems.isEmpty()) {

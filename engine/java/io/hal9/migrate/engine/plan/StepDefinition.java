@@ -20,6 +20,7 @@ public final class StepDefinition {
   private final int line;
   private final Map<String, Param> params;
   private String checksum;
+  private Map<String, byte[]> contents = Map.of();
 
   StepDefinition(String id, String type, VersionNumber version, Path file, Path planDirectory, ObjectNode node,
       int line, Map<String, Integer> keyLines, List<Param> params) {
@@ -76,6 +77,31 @@ public final class StepDefinition {
 
   void checksum(String checksum) {
     this.checksum = checksum;
+  }
+
+  void contents(Map<String, byte[]> contents) {
+    this.contents = Map.copyOf(contents);
+  }
+
+  /** The bytes of a file the step reads, as the plan loader read them ({@code path} as the step names it). */
+  public byte[] content(String path) {
+    byte[] content = contents.get(PlanFiles.key(path));
+    if (content == null) {
+      throw new IllegalStateException(where() + ": " + path + " was not read with the plan");
+    }
+    return content;
+  }
+
+  /** The files of a folder the step reads, by their path inside it ('/'-separated), in name order. */
+  public java.util.SortedMap<String, byte[]> folder(String path) {
+    String prefix = PlanFiles.key(path) + "/";
+    java.util.SortedMap<String, byte[]> files = new java.util.TreeMap<>();
+    contents.forEach((file, content) -> {
+      if (file.startsWith(prefix)) {
+        files.put(file.substring(prefix.length()), content);
+      }
+    });
+    return files;
   }
 
   public boolean has(String key) {

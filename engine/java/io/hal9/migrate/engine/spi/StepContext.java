@@ -11,6 +11,11 @@ public interface StepContext {
 
   StepDefinition definition();
 
+  /**
+   * Connections to the target database for writes outside {@link #commit} (Flyway's own transactions, statements
+   * that cannot run in one): fenced by the run lock, so each commit, and each statement in autocommit mode, fails
+   * once another runner took over.
+   */
   DataSource dataSource();
 
   SQLDialect dialect();

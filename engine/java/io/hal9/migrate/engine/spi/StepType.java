@@ -36,7 +36,15 @@ public interface StepType {
     return false;
   }
 
-  /** Content the step reads from outside the plan file (a SQL file, a migrations folder), for the checksum. */
+  /** The files and folders the step reads besides its plan file; the loader reads them (see {@link StepFile}). */
+  default List<StepFile> files(StepDefinition step) {
+    return List.of();
+  }
+
+  /**
+   * What of those files goes into the checksum, from the bytes the loader read ({@link StepDefinition#content},
+   * {@link StepDefinition#folder}).
+   */
   default byte[] externalContent(StepDefinition step) {
     return new byte[0];
   }

@@ -28,8 +28,28 @@ public final class SqlScript {
   /** Flyway's placeholders ({@code ${x}}) are Flyway's: here the text runs exactly as written. */
   private static final Configuration PARSING = Flyway.configure().placeholderReplacement(false);
 
-  /** One statement of the script: where its text starts ({@code firstLine} of the script, 1-based) and the text. */
-  public record Command(int firstLine, String sql, boolean transactional) {}
+  /**
+   * One statement of the script: where its text starts ({@code firstLine} of the script, 1-based, comments before
+   * it included), the text, and whether it may run in a transaction (Flyway's parser knows CREATE INDEX
+   * CONCURRENTLY, VACUUM and their like).
+   */
+  public record Command(int firstLine, String sql, boolean transactional) {
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile(
+        "(?i)(BEGIN|START\\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE\\s+TRANSACTION"
+            + "|SET\\s+AUTOCOMMIT)(\\s.*|;?)", java.util.regex.Pattern.DOTALL);
+
+    /** The statement's first words, for messages ({@code CREATE INDEX CONCURRENTLY}). */
+    public String firstWords() {
+      String[] words = sql.substring(firstToken(sql)).trim().split("\\s+");
+      return String.join(" ", java.util.Arrays.asList(words).subList(0, Math.min(4, words.length)));
+    }
+
+    /** The transaction control it is (BEGIN, COMMIT, ROLLBACK TO SAVEPOINT...), or null. */
+    public String transactionControl() {
+      java.util.regex.Matcher m = CONTROL.matcher(sql.substring(firstToken(sql)).trim());
+      return m.matches() ? m.group(1).toUpperCase(java.util.Locale.ROOT).replaceAll("\\s+", " ") : null;
+    }
+  }
 
   private final String source;
   private final int lineOffset;
@@ -61,6 +81,11 @@ public final class SqlScript {
 
   public List<Command> statements() {
     return statements;
+  }
+
+  /** Where a statement is, as messages name it: {@code schema.sql:12} (the line of its first token). */
+  public String where(Command command) {
+    return source + ":" + (lineOffset + command.firstLine() + leadingLines(command.sql()));
   }
 
   /**
@@ -128,28 +153,26 @@ public final class SqlScript {
 
   /** Lines of comments and blank space before a statement's first token. */
   private static int leadingLines(String sql) {
-    int lines = 0;
+    return (int) sql.substring(0, firstToken(sql)).chars().filter(c -> c == '\n').count();
+  }
+
+  /** Where a statement's first token is, past the comments and blank space before it. */
+  private static int firstToken(String sql) {
     int i = 0;
     while (i < sql.length()) {
-      char c = sql.charAt(i);
-      if (c == '\n') {
-        lines++;
-        i++;
-      } else if (Character.isWhitespace(c)) {
+      if (Character.isWhitespace(sql.charAt(i))) {
         i++;
       } else if (sql.startsWith("--", i)) {
         int end = sql.indexOf('\n', i);
         i = end < 0 ? sql.length() : end;
       } else if (sql.startsWith("/*", i)) {
         int end = sql.indexOf("*/", i + 2);
-        String comment = sql.substring(i, end < 0 ? sql.length() : end);
-        lines += (int) comment.chars().filter(ch -> ch == '\n').count();
         i = end < 0 ? sql.length() : end + 2;
       } else {
         break;
       }
     }
-    return lines;
+    return i;
   }
 
   /**

@@ -66,7 +66,7 @@ class PlanValidationTest {
     Plans.in(dir).file("V1__x.yaml", SQL_STEP + "    sqll: SELECT 2\n");
 
     Cli.Result run = rejected(db);
-    String problem = at("V1__x.yaml", 5) + "step 'a': unknown key 'sqll' for type sql (known: sql, file, undo)";
+    String problem = at("V1__x.yaml", 5) + "step 'a': unknown key 'sqll' for type sql (known: sql, file, undo, transaction)";
     assertThat(run.errors()).containsExactly(problem);
 
     Cli.Result json = cli(db).run("run", "--json");

@@ -54,7 +54,10 @@ class FencingTest {
       assertThat(a.waitFor(RUN_TIMEOUT)).as(a.toString()).isEqualTo(3);
       JsonNode lost = JSON.readTree(a.stdout());
       assertThat(lost.at("/error/code").asText()).as(a.toString()).isEqualTo("LOCK_LOST");
-      assertThat(lost.at("/error/message").asText()).contains("epoch " + epoch).contains("rolled back");
+      // Who took over, and what of the step is committed: the checkpoint's rows stay, the batch in flight did not.
+      assertThat(lost.at("/error/message").asText()).contains("holds epoch " + epoch, "another runner took over: ",
+          "step 'seed' had committed ", "was not committed");
+      assertThat(Children.runState(db, a)).isEqualTo("lock_lost");
     }
     assertThat(Children.neurons(db)).isEqualTo(COUNT);
     assertThat(db.queryLong("SELECT count(DISTINCT id) FROM neurons")).isEqualTo(COUNT);

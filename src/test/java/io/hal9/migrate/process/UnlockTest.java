@@ -3,6 +3,7 @@ package io.hal9.migrate.process;
 import static io.hal9.migrate.process.Children.RUN_TIMEOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hal9.migrate.support.Cli;
 import io.hal9.migrate.support.CliProcess;
@@ -54,7 +55,12 @@ class UnlockTest {
 
       a.signal("CONT");
       assertThat(a.waitFor(RUN_TIMEOUT)).as(a.toString()).isEqualTo(3);
-      assertThat(JSON.readTree(a.stdout()).at("/error/code").asText()).as(a.toString()).isEqualTo("LOCK_LOST");
+      JsonNode lost = JSON.readTree(a.stdout());
+      assertThat(lost.at("/error/code").asText()).as(a.toString()).isEqualTo("LOCK_LOST");
+      // The fenced runner says how it lost the lock: by hand, then to the next run; its run stays marked unlocked.
+      assertThat(lost.at("/error/message").asText()).contains("holds epoch " + epoch,
+          "the lock was released by hand, with 'unlock', then taken by " + host + " pid " + next.pid());
+      assertThat(Children.runState(db, a)).isEqualTo("unlocked");
     }
     assertThat(Children.neurons(db)).isEqualTo(COUNT);
     assertThat(db.queryLong("SELECT count(DISTINCT id) FROM neurons")).isEqualTo(COUNT);
