@@ -87,6 +87,8 @@ final class StatusCommand extends EngineCommand {
     lock.put("since", holder.since());
     lock.put("leaseUntil", holder.leaseUntil());
     lock.put("epoch", holder.epoch());
+    lock.put("heartbeat", holder.heartbeat());
+    lock.put("deadBecause", holder.deadBecause());
     return lock;
   }
 
