@@ -116,15 +116,23 @@ public final class CheckpointWriter {
    * @throws RuntimeException the last attempt's failure, when none got through
    */
   public void failed(String stepId, String error) {
+    failed(stepId, error, tx -> {});
+  }
+
+  /** Like {@link #failed(String, String)}, writing {@code first} (the step's started mark) first in the same transaction. */
+  public void failed(String stepId, String error, java.util.function.Consumer<DSLContext> first) {
     long backoff = 100;
     for (int attempt = 1; ; attempt++) {
       try {
-        inTransaction(tx -> tx.update(STEPS)
-            .set(STEP_STATE, StepState.FAILED.label())
-            .set(STEP_ERROR, error)
-            .set(STEP_UPDATED, currentLocalDateTime())
-            .where(STEP_ID.eq(stepId))
-            .execute());
+        inTransaction(tx -> {
+          first.accept(tx);
+          return tx.update(STEPS)
+              .set(STEP_STATE, StepState.FAILED.label())
+              .set(STEP_ERROR, error)
+              .set(STEP_UPDATED, currentLocalDateTime())
+              .where(STEP_ID.eq(stepId))
+              .execute();
+        });
         return;
       } catch (LockLostException e) {
         throw e;

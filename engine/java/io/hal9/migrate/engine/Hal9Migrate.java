@@ -92,42 +92,50 @@ public final class Hal9Migrate implements AutoCloseable {
     Set<String> checkedLater = preflight.upFront(pending(target, store.steps()));
     store.initialize();
     return locked("run", lease -> {
-      Drift.between(plan, store.steps()).failIfAny();
+      // Read once: each step is visited once, so what the run does need not be read back.
+      Map<String, StepCheckpoint> checkpoints = store.steps();
+      Drift.between(plan, checkpoints).failIfAny();
       CheckpointWriter writer = store.writer(lease);
       List<StepOutcome> outcomes = new ArrayList<>();
       List<String> applied = new ArrayList<>();
-      List<HistoryEntry> history = store.history();
+      Map<String, String> lastActions = lastActions(store.history());
       for (PlanVersion version : plan.upTo(target)) {
-        Map<String, StepCheckpoint> checkpoints = store.steps();
         long started = System.nanoTime();
-        boolean ranSomething = false;
+        List<StepDefinition> pending = new ArrayList<>();
         for (StepDefinition definition : version.steps()) {
           StepCheckpoint checkpoint = checkpoints.get(definition.id());
-          if (checkpoint != null && checkpoint.state() == StepState.DONE) {
-            continue;
-          }
           if (checkpoint != null && checkpoint.state() == StepState.ROLLING_BACK) {
             throw new Hal9MigrateException(ErrorCode.ROLLBACK_INCOMPLETE, "step '" + definition.id() + "' of version "
                 + version.version() + " is half rolled back; finish with 'rollback --to <version>' before running again");
           }
+          if (checkpoint == null || checkpoint.state() != StepState.DONE) {
+            pending.add(definition);
+          }
+        }
+        if (pending.isEmpty() && HistoryEntry.APPLY.equals(lastActions.get(version.version().toString()))) {
+          continue;
+        }
+        // The version's history line commits with its last step's last checkpoint: one transaction less a version.
+        java.util.function.Consumer<DSLContext> record = tx -> writer.recorded(tx, entry(version, HistoryEntry.APPLY,
+            Duration.ofNanos(System.nanoTime() - started).toMillis()));
+        for (int i = 0; i < pending.size(); i++) {
+          StepDefinition definition = pending.get(i);
           if (stopRequested) {
             throw new StopRequested();
           }
           if (checkedLater.contains(definition.id())) {
             preflight.justBefore(definition);
           }
-          outcomes.add(runStep(definition, checkpoint, writer));
-          ranSomething = true;
+          outcomes.add(runStep(definition, checkpoints.get(definition.id()), writer, i == pending.size() - 1 ? record : null));
         }
-        if (ranSomething || !lastAction(history, version).equals(HistoryEntry.APPLY)) {
-          long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        if (pending.isEmpty()) {
           writer.inTransaction(tx -> {
-            writer.recorded(tx, entry(version, HistoryEntry.APPLY, millis));
+            record.accept(tx);
             return null;
           });
-          applied.add(version.version().toString());
-          log.info("version {} ({}) applied", version.version(), version.description());
         }
+        applied.add(version.version().toString());
+        log.info("version {} ({}) applied", version.version(), version.description());
       }
       return new MigrateResult(lease.runId(), false, outcomes, applied);
     });
@@ -158,8 +166,9 @@ public final class Hal9Migrate implements AutoCloseable {
 
   /** Checks the plan against what the database has applied. @throws Hal9MigrateException on drift */
   public Status validate() {
-    Drift.between(plan, store.steps()).failIfAny();
-    return status();
+    Map<String, StepCheckpoint> checkpoints = store.steps();
+    Drift.between(plan, checkpoints).failIfAny();
+    return status(checkpoints);
   }
 
   /**
@@ -190,7 +199,10 @@ public final class Hal9Migrate implements AutoCloseable {
   }
 
   public Status status() {
-    Map<String, StepCheckpoint> checkpoints = store.steps();
+    return status(store.steps());
+  }
+
+  private Status status(Map<String, StepCheckpoint> checkpoints) {
     List<Status.VersionStatus> versions = new ArrayList<>();
     for (PlanVersion version : plan.versions()) {
       List<Status.StepStatus> steps = new ArrayList<>();
@@ -324,14 +336,24 @@ public final class Hal9Migrate implements AutoCloseable {
     startup.close(); // after the pool: the next process must not become a client of a server about to go
   }
 
-  private StepOutcome runStep(StepDefinition definition, StepCheckpoint checkpoint, CheckpointWriter writer) {
+  /** @param onDone written in the transaction that marks the step done (the version's history line), or null */
+  private StepOutcome runStep(StepDefinition definition, StepCheckpoint checkpoint, CheckpointWriter writer,
+      java.util.function.Consumer<DSLContext> onDone) {
     Step step = types.get(definition.type()).create(definition);
-    writer.inTransaction(tx -> {
-      writer.started(tx, definition.id(), definition.version().toString(), definition.type(), definition.checksum());
-      return null;
-    });
+    java.util.function.Consumer<DSLContext> startedMark = tx -> writer.started(tx, definition.id(),
+        definition.version().toString(), definition.type(), definition.checksum());
     StepRun run = new StepRun(definition, checkpoint, StepState.DONE, writer, writer.fencedDataSource(), dsl, config.progress(),
         () -> stopRequested);
+    run.onDone(onDone);
+    if (step.atomic()) {
+      // All or nothing in one transaction: the mark that it started commits with it (or with its failure).
+      run.firstWriteBegins(startedMark);
+    } else {
+      writer.inTransaction(tx -> {
+        startedMark.accept(tx);
+        return null;
+      });
+    }
     StepInfo info = run.info();
     long started = System.nanoTime();
     config.progress().stepStarted(info, run.rows());
@@ -365,7 +387,7 @@ public final class Hal9Migrate implements AutoCloseable {
       }
       String message = Secrets.redact(DataSources.oneLine(rootMessage(e)), config.password());
       try {
-        writer.failed(definition.id(), message);
+        writer.failed(definition.id(), message, run.firstWriteBegins());
       } catch (RuntimeException secondary) {
         // The failure record is fenced too: when the lease's connection could not tell (PostgreSQL ends it on
         // takeover), this is where a lost lock shows.
@@ -492,14 +514,11 @@ public final class Hal9Migrate implements AutoCloseable {
         version.checksum(), null, null, null, millis);
   }
 
-  private static String lastAction(List<HistoryEntry> history, PlanVersion version) {
-    String action = "";
-    for (HistoryEntry entry : history) {
-      if (entry.version().equals(version.version().toString())) {
-        action = entry.action();
-      }
-    }
-    return action;
+  /** Each version's last history action (apply or rollback). */
+  private static Map<String, String> lastActions(List<HistoryEntry> history) {
+    Map<String, String> last = new java.util.HashMap<>();
+    history.forEach(entry -> last.put(entry.version(), entry.action()));
+    return last;
   }
 
   static String versionState(List<Status.StepStatus> steps) {

@@ -29,6 +29,8 @@ final class StepRun implements StepContext {
   private String counters;
   private volatile long total = -1;
   private boolean completed;
+  private java.util.function.Consumer<DSLContext> onDone;
+  private java.util.function.Consumer<DSLContext> firstWriteBegins;
 
   /**
    * @param checkpoint the step's checkpoint as it stands, or null on its first run
@@ -56,6 +58,21 @@ final class StepRun implements StepContext {
 
   StepInfo info() {
     return info;
+  }
+
+  /** What the first transaction writes first (the step's started mark, for an atomic step), until it commits. */
+  void firstWriteBegins(java.util.function.Consumer<DSLContext> first) {
+    this.firstWriteBegins = first;
+  }
+
+  /** What the first transaction would have written first, while none committed; else a no-op. */
+  java.util.function.Consumer<DSLContext> firstWriteBegins() {
+    return firstWriteBegins == null ? tx -> {} : firstWriteBegins;
+  }
+
+  /** What else commits in the transaction that marks the step done (null: nothing). */
+  void onDone(java.util.function.Consumer<DSLContext> onDone) {
+    this.onDone = onDone;
   }
 
   boolean completed() {
@@ -122,6 +139,9 @@ final class StepRun implements StepContext {
     }
     long started = System.nanoTime();
     Batch batch = writer.inTransaction(tx -> {
+      if (firstWriteBegins != null) {
+        firstWriteBegins.accept(tx);
+      }
       Batch b = work.apply(tx);
       writer.progressed(tx, definition.id(), b.cursor(), rows + b.rows(), b.counters() != null ? b.counters() : counters);
       if (done && finalState == StepState.ROLLED_BACK) {
@@ -129,8 +149,12 @@ final class StepRun implements StepContext {
       } else if (done) {
         writer.finished(tx, definition.id(), StepState.DONE);
       }
+      if (done && onDone != null) {
+        onDone.accept(tx);
+      }
       return b;
     });
+    firstWriteBegins = null;
     cursor = batch.cursor();
     rows += batch.rows();
     counters = batch.counters() != null ? batch.counters() : counters;

@@ -59,6 +59,13 @@ public final class Cli {
       }
     }
 
+    /** The {@code details} of the JSON error document (one per problem), for a command run with --json. */
+    public List<String> details() {
+      List<String> details = new ArrayList<>();
+      json().at("/error/details").forEach(d -> details.add(d.asText()));
+      return details;
+    }
+
     /** Error lines printed for the user (stderr without log lines). */
     public List<String> errors() {
       return err.lines().filter(l -> l.startsWith("hal9-migrate: error: ")).map(l -> l.substring("hal9-migrate: error: ".length())).toList();

@@ -6,6 +6,7 @@ import io.hal9.migrate.engine.ProgressListener;
 import io.hal9.migrate.engine.StepOutcome;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,8 +67,10 @@ final class RunCommand extends EngineCommand {
     } else if (result.steps().isEmpty() && result.versionsApplied().isEmpty()) {
       out.line("Up to date: nothing to run.");
     } else {
-      out.line(String.format("Applied version(s) %s: %d step(s), %,d rows.", String.join(", ", result.versionsApplied()),
-          result.steps().size(), rows));
+      List<String> versions = result.versionsApplied();
+      String which = versions.size() <= 10 ? String.join(", ", versions)
+          : versions.get(0) + " to " + versions.get(versions.size() - 1) + " (" + versions.size() + " versions)";
+      out.line(String.format("Applied version(s) %s: %d step(s), %,d rows.", which, result.steps().size(), rows));
     }
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("dryRun", result.dryRun());
