@@ -36,7 +36,7 @@ final class HealthCommand extends ToolCommand {
   Map<String, Object> execute() throws Exception {
     List<HealthCheck> checks = checksFile == null ? defaults() : fromFile(checksFile);
     HealthReport report;
-    try (HealthTarget target = HealthTarget.connecting(options.url, options.user, options.password)) {
+    try (HealthTarget target = HealthTarget.connecting(options.url, options.user, options.password())) {
       report = HealthReport.run(checks, target);
     }
     int width = report.results().stream().mapToInt(result -> result.name().length()).max().orElse(0);
