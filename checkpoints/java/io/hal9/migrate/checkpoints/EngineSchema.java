@@ -19,6 +19,16 @@ public final class EngineSchema {
   public static final String HISTORY_TABLE = "hal9_schema_history";
   /** The longest row key (as JSON) a snapshot or reject keeps. */
   static final int ROW_KEY_LENGTH = 2000;
+  /**
+   * The widths of the columns that hold what a plan names: the plan loader refuses a longer value before any
+   * write, rather than the database after a step committed. The migrations below spell out their own widths
+   * (they are history): changing one here takes a new migration that alters the column.
+   */
+  public static final int VERSION_LENGTH = 50;
+  public static final int DESCRIPTION_LENGTH = 200;
+  public static final int SCRIPT_LENGTH = 255;
+  public static final int STEP_ID_LENGTH = 200;
+  public static final int STEP_TYPE_LENGTH = 64;
 
   private EngineSchema() {}
 
@@ -85,8 +95,8 @@ public final class EngineSchema {
       dsl.createTable(HISTORY)
           .column(HISTORY_RANK, SQLDataType.BIGINT.notNull().identity(true))
           .column(HISTORY_VERSION, SQLDataType.VARCHAR(50).notNull())
-          .column(HISTORY_DESCRIPTION)
-          .column(HISTORY_SCRIPT)
+          .column(HISTORY_DESCRIPTION, SQLDataType.VARCHAR(200))
+          .column(HISTORY_SCRIPT, SQLDataType.VARCHAR(255))
           .column(HISTORY_ACTION, SQLDataType.VARCHAR(16).notNull())
           .column(HISTORY_CHECKSUM)
           .column(HISTORY_RUN)

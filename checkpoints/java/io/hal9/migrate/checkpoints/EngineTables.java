@@ -37,9 +37,9 @@ final class EngineTables {
   static final Field<LocalDateTime> RUN_FINISHED = column(RUNS, "finished_at", SQLDataType.LOCALDATETIME);
 
   static final Table<Record> STEPS = table(unquotedName("hal9_steps"));
-  static final Field<String> STEP_ID = column(STEPS, "step_id", SQLDataType.VARCHAR(200));
-  static final Field<String> STEP_VERSION = column(STEPS, "version", SQLDataType.VARCHAR(50));
-  static final Field<String> STEP_TYPE = column(STEPS, "step_type", SQLDataType.VARCHAR(64));
+  static final Field<String> STEP_ID = column(STEPS, "step_id", SQLDataType.VARCHAR(EngineSchema.STEP_ID_LENGTH));
+  static final Field<String> STEP_VERSION = column(STEPS, "version", SQLDataType.VARCHAR(EngineSchema.VERSION_LENGTH));
+  static final Field<String> STEP_TYPE = column(STEPS, "step_type", SQLDataType.VARCHAR(EngineSchema.STEP_TYPE_LENGTH));
   static final Field<String> STEP_CHECKSUM = column(STEPS, "checksum", SQLDataType.VARCHAR(64));
   static final Field<String> STEP_STATE = column(STEPS, "state", SQLDataType.VARCHAR(16));
   static final Field<String> STEP_CURSOR = column(STEPS, "cursor_value", SQLDataType.VARCHAR);
@@ -54,9 +54,9 @@ final class EngineTables {
 
   static final Table<Record> HISTORY = table(unquotedName("hal9_history"));
   static final Field<Long> HISTORY_RANK = column(HISTORY, "installed_rank", SQLDataType.BIGINT);
-  static final Field<String> HISTORY_VERSION = column(HISTORY, "version", SQLDataType.VARCHAR(50));
-  static final Field<String> HISTORY_DESCRIPTION = column(HISTORY, "description", SQLDataType.VARCHAR(200));
-  static final Field<String> HISTORY_SCRIPT = column(HISTORY, "script", SQLDataType.VARCHAR(255));
+  static final Field<String> HISTORY_VERSION = column(HISTORY, "version", SQLDataType.VARCHAR(EngineSchema.VERSION_LENGTH));
+  static final Field<String> HISTORY_DESCRIPTION = column(HISTORY, "description", SQLDataType.VARCHAR(EngineSchema.DESCRIPTION_LENGTH));
+  static final Field<String> HISTORY_SCRIPT = column(HISTORY, "script", SQLDataType.VARCHAR(EngineSchema.SCRIPT_LENGTH));
   static final Field<String> HISTORY_ACTION = column(HISTORY, "action", SQLDataType.VARCHAR(16));
   static final Field<String> HISTORY_CHECKSUM = column(HISTORY, "checksum", SQLDataType.VARCHAR(64));
   static final Field<String> HISTORY_RUN = column(HISTORY, "run_id", SQLDataType.VARCHAR(64));
@@ -65,15 +65,15 @@ final class EngineTables {
   static final Field<Long> HISTORY_MILLIS = column(HISTORY, "execution_ms", SQLDataType.BIGINT);
 
   static final Table<Record> SNAPSHOTS = table(unquotedName("hal9_snapshots"));
-  static final Field<String> SNAPSHOT_STEP = column(SNAPSHOTS, "step_id", SQLDataType.VARCHAR(200));
-  static final Field<String> SNAPSHOT_KEY = column(SNAPSHOTS, "row_key", SQLDataType.VARCHAR(2000));
+  static final Field<String> SNAPSHOT_STEP = column(SNAPSHOTS, "step_id", SQLDataType.VARCHAR(EngineSchema.STEP_ID_LENGTH));
+  static final Field<String> SNAPSHOT_KEY = column(SNAPSHOTS, "row_key", SQLDataType.VARCHAR(EngineSchema.ROW_KEY_LENGTH));
   static final Field<String> SNAPSHOT_STATE = column(SNAPSHOTS, "old_state", SQLDataType.VARCHAR);
   static final Field<Integer> SNAPSHOT_VERSION = column(SNAPSHOTS, "old_version", SQLDataType.INTEGER);
   static final Field<String> SNAPSHOT_LAYER = column(SNAPSHOTS, "old_layer", SQLDataType.VARCHAR(64));
 
   static final Table<Record> REJECTS = table(unquotedName("hal9_rejects"));
-  static final Field<String> REJECT_STEP = column(REJECTS, "step_id", SQLDataType.VARCHAR(200));
-  static final Field<String> REJECT_KEY = column(REJECTS, "row_key", SQLDataType.VARCHAR(2000));
+  static final Field<String> REJECT_STEP = column(REJECTS, "step_id", SQLDataType.VARCHAR(EngineSchema.STEP_ID_LENGTH));
+  static final Field<String> REJECT_KEY = column(REJECTS, "row_key", SQLDataType.VARCHAR(EngineSchema.ROW_KEY_LENGTH));
   static final Field<String> REJECT_REASON = column(REJECTS, "reason", SQLDataType.VARCHAR);
   static final Field<LocalDateTime> REJECT_ON = column(REJECTS, "recorded_at", SQLDataType.LOCALDATETIME);
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hal9.migrate.checkpoints.EngineSchema;
 import io.hal9.migrate.engine.ErrorCode;
 import io.hal9.migrate.engine.Hal9MigrateException;
 import io.hal9.migrate.engine.spi.Param;
@@ -20,6 +21,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -34,7 +36,7 @@ public final class PlanLoader {
   static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern FILE_NAME = Pattern.compile("V([^_]*)__(.*)\\.(yaml|yml)");
   private static final Pattern DESCRIPTION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]*");
-  private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,199}");
+  private static final Pattern STEP_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
   private static final Set<String> FILE_KEYS = Set.of("steps", "description");
   private static final Set<String> STEP_KEYS = Set.of("id", "type", "description");
 
@@ -67,6 +69,13 @@ public final class PlanLoader {
         continue;
       }
       String description = name.group(2).replace('_', ' ');
+      // The file name gives what the history stores of a version: each must fit its column.
+      tooLong("version is ", name.group(1), EngineSchema.VERSION_LENGTH, "hal9_history.version")
+          .ifPresent(problem -> problems.add(new PlanProblem(file, 0, problem)));
+      tooLong("description is ", description, EngineSchema.DESCRIPTION_LENGTH, "hal9_history.description")
+          .ifPresent(problem -> problems.add(new PlanProblem(file, 0, problem)));
+      tooLong("file name is ", file.getFileName().toString(), EngineSchema.SCRIPT_LENGTH, "hal9_history.script")
+          .ifPresent(problem -> problems.add(new PlanProblem(file, 0, problem)));
       List<StepDefinition> steps = readSteps(directory, file, version, problems);
       for (StepDefinition step : steps) {
         StepDefinition first = ids.putIfAbsent(step.id(), step);
@@ -164,6 +173,9 @@ public final class PlanLoader {
     } else if (!id.isTextual() || !STEP_ID.matcher(id.asText()).matches()) {
       problems.add(new PlanProblem(file, yaml.line(pointer + "/id"),
           where + " key 'id': expected letters, digits, '.', '_' or '-' (got " + id + ")"));
+    } else {
+      tooLong("", id.asText(), EngineSchema.STEP_ID_LENGTH, "hal9_steps.step_id")
+          .ifPresent(problem -> problems.add(new PlanProblem(file, yaml.line(pointer + "/id"), where + " key 'id': " + problem)));
     }
     JsonNode typeName = node.get("type");
     StepType type = null;
@@ -172,6 +184,9 @@ public final class PlanLoader {
     } else if (!typeName.isTextual() || (type = types.get(typeName.asText())) == null) {
       problems.add(new PlanProblem(file, yaml.line(pointer + "/type"),
           where + " key 'type': unknown step type " + typeName + " (known: " + String.join(", ", new TreeMap<>(types).keySet()) + ")"));
+    } else {
+      tooLong("the step type's name is ", type.name(), EngineSchema.STEP_TYPE_LENGTH, "hal9_steps.step_type")
+          .ifPresent(problem -> problems.add(new PlanProblem(file, yaml.line(pointer + "/type"), where + " key 'type': " + problem)));
     }
     Map<String, Integer> keyLines = new LinkedHashMap<>();
     node.fields().forEachRemaining(field -> {
@@ -205,6 +220,12 @@ public final class PlanLoader {
     }
     return new StepDefinition(id.asText(), type.name(), version, file, directory, (ObjectNode) node, line, keyLines,
         type.params());
+  }
+
+  /** What is wrong with a value longer than the engine's column for it (checked here, not after a step committed). */
+  private static Optional<String> tooLong(String what, String value, int limit, String column) {
+    return value.length() <= limit ? Optional.empty() : Optional.of(
+        what + value.length() + " characters, more than the " + limit + " the engine stores (" + column + ")");
   }
 
   private static String describe(JsonNode value) {

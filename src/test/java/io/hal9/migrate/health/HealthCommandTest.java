@@ -9,6 +9,7 @@ import io.hal9.migrate.support.Plans;
 import io.hal9.migrate.support.TestDatabase;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,6 +74,26 @@ class HealthCommandTest {
     assertThat(dir.resolve("absent")).doesNotExist();
   }
 
+  @Test
+  void missingOrUnreadableChecksFileIsConfigUnreadableNamingIt() throws Exception {
+    // Nothing to parse, so not a mistake in the file: the file itself cannot be read. Nothing is measured.
+    Path missing = dir.resolve("missing.yml");
+    Path folder = Files.createDirectories(dir.resolve("checks.d"));
+    for (Path file : new Path[] {missing, folder}) {
+      Cli.Result text = new Cli(null, dir).raw("health", "--checks", file.toString());
+      Cli.Result json = new Cli(null, dir).raw("health", "--checks", file.toString(), "--json");
+
+      assertThat(text.exit()).as(text.toString()).isEqualTo(2);
+      assertThat(text.out()).isEmpty();
+      assertThat(text.errors()).containsExactly(file + ": cannot read the checks file: "
+          + (file.equals(missing) ? "no such file" : "a directory"));
+      assertThat(json.exit()).isEqualTo(2);
+      assertThat(json.json().at("/error/code").asText()).isEqualTo("CONFIG_UNREADABLE");
+      assertThat(json.json().at("/error/exitCode").asInt()).isEqualTo(2);
+      assertThat(json.json().at("/error/message").asText()).isEqualTo(text.errors().get(0));
+    }
+  }
+
   @OnBothDatabases
   void badChecksFileIsExit2WithFileLineAndKey(TestDatabase db) {
     Plans.in(dir).file("checks.yaml", "checks:\n  - check: disk\n    path: /\n  - check: neurons\n    sample: -3\nextra: 1\n");
@@ -83,5 +104,7 @@ class HealthCommandTest {
     assertThat(health.errors()).containsExactly(
         dir.resolve("checks.yaml") + ":6: unknown key 'extra' (expected only 'checks')",
         dir.resolve("checks.yaml") + ":5: check 2 (neurons): key 'sample': expected neurons from 1 to 100000, got -3");
+    Cli.Result json = new Cli(db, dir).run("health", "--checks", dir.resolve("checks.yaml").toString(), "--json");
+    assertThat(json.json().at("/error/code").asText()).isEqualTo("PLAN_INVALID");
   }
 }

@@ -58,6 +58,25 @@ class HealthStepTest {
   }
 
   @OnBothDatabases
+  void statusTextCountsAGatesChecksByStatusWhileJsonKeepsThemWhole(TestDatabase db) throws Exception {
+    // The disk check passes its max and is above its warning level (0%): one ok, one warning.
+    Plans.in(dir).file("V1__gate.yaml", gate("100", false));
+    Cli cli = new Cli(db, dir);
+    assertThat(cli.run("run").exit()).isZero();
+
+    Cli.Result text = cli.run("status");
+    JsonNode json = cli.run("status", "--json").json();
+
+    assertThat(text.exit()).as(text.toString()).isZero();
+    assertThat(text.out()).containsPattern("gate +health +done +0 rows \\(healthy true, checks 2 \\(1 ok, 1 warning\\)\\)\n");
+    JsonNode counters = json.at("/versions/0/steps/0/counters");
+    assertThat(counters.get("healthy").asBoolean()).isTrue();
+    assertThat(counters.at("/checks").findValuesAsText("check")).containsExactly("database", "disk");
+    assertThat(counters.at("/checks").findValuesAsText("status")).containsExactly("ok", "warning");
+    assertThat(counters).isEqualTo(new ObjectMapper().readTree(db.queryString("SELECT counters FROM hal9_steps WHERE step_id = 'gate'")));
+  }
+
+  @OnBothDatabases
   void warnOnlyGateRecordsTheFailureAndGoesOn(TestDatabase db) throws Exception {
     Plans.in(dir).file("V1__gate.yaml", gate("0", true)).file("V2__later.yaml", LATER);
 

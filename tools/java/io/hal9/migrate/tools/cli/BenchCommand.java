@@ -33,7 +33,7 @@ final class BenchCommand implements Runnable {
 
     @Override
     Map<String, Object> execute() throws Exception {
-      NeuronStateBench.Result r = new NeuronStateBench(options.url, options.user, options.password, rows, batchSize, snapshot).run();
+      NeuronStateBench.Result r = new NeuronStateBench(options.url, options.user, options.password(), rows, batchSize, snapshot).run();
       out.line(String.format(Locale.ROOT, "neuron-state on %s: %,d rows, batch %d, snapshot %s", r.database(), r.rows(),
           r.batchSize(), r.snapshot() ? "on" : "off"));
       out.line(String.format(Locale.ROOT, "  plain JDBC loop  %,10.0f rows/s  %7.2f s  peak heap %4d MB", r.plain().rowsPerSecond(),
@@ -95,7 +95,7 @@ final class BenchCommand implements Runnable {
         throw new Hal9MigrateException(ErrorCode.USAGE, "expected --rows >= 1, --duplicates in [0, 1), "
             + "--batch-size in 1..10000 and --model all-minilm-l6-v2 or ngram-hash");
       }
-      EmbeddingBench.Result r = new EmbeddingBench(options.url, options.user, options.password, rows, model, duplicates,
+      EmbeddingBench.Result r = new EmbeddingBench(options.url, options.user, options.password(), rows, model, duplicates,
           cacheSize == null ? rows : cacheSize, batchSize).run();
       out.line(String.format(Locale.ROOT, "embedding on %s: %,d rows, model %s, %,d distinct labels (duplicates %.2f), batch %d",
           r.database(), r.rows(), r.model(), r.distinctLabels(), duplicates, batchSize));

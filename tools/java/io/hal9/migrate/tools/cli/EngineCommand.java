@@ -49,7 +49,7 @@ abstract class EngineCommand extends ToolCommand {
     Thread.currentThread().setContextClassLoader(classes);
     try (Hal9Migrate hal9 = Hal9Migrate.configure()
         .classLoader(classes)
-        .url(options.url, options.user, options.password)
+        .url(options.url, options.user, options.password())
         .plans(options.plans)
         .target(target())
         .progress(progress())

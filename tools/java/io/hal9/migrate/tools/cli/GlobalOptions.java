@@ -1,5 +1,11 @@
 package io.hal9.migrate.tools.cli;
 
+import io.hal9.migrate.engine.ErrorCode;
+import io.hal9.migrate.engine.Hal9MigrateException;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +26,16 @@ final class GlobalOptions {
   @Option(names = "--user", paramLabel = "USER", description = "Database user (env HAL9_DB_USER).")
   String user;
 
-  @Option(names = "--password", paramLabel = "PASSWORD", description = "Database password (env HAL9_DB_PASSWORD); never printed.")
+  @Option(names = "--password", paramLabel = "PASSWORD",
+      description = "Database password (env HAL9_DB_PASSWORD); never printed, but visible in ps: prefer --password-file.")
   String password;
+
+  @Option(names = "--password-file", paramLabel = "FILE",
+      description = "File holding the database password, e.g. a mounted secret (env HAL9_DB_PASSWORD_FILE); never printed.")
+  Path passwordFile;
+
+  /** Which option or variable named {@link #passwordFile}, for the message when it cannot be read. */
+  private String passwordFileSource;
 
   @Option(names = "--plans", paramLabel = "DIR", description = "Plan directory (env HAL9_PLANS; default " + DEFAULT_PLANS + ").")
   Path plans;
@@ -38,13 +52,48 @@ final class GlobalOptions {
     GlobalOptions merged = new GlobalOptions();
     merged.url = first(url, outer.url, env.get("HAL9_DB_URL"), DEFAULT_URL);
     merged.user = first(user, outer.user, env.get("HAL9_DB_USER"), null);
-    merged.password = first(password, outer.password, env.get("HAL9_DB_PASSWORD"), null);
+    // A value beats a file, and the command line beats the environment; the file is read only when it wins.
+    merged.password = first(password, outer.password);
+    Path file = passwordFile != null ? passwordFile : outer.passwordFile;
+    if (merged.password == null && file != null) {
+      merged.passwordFile = file;
+      merged.passwordFileSource = "--password-file";
+    } else if (merged.password == null) {
+      merged.password = first(env.get("HAL9_DB_PASSWORD"));
+      String envFile = first(env.get("HAL9_DB_PASSWORD_FILE"));
+      if (merged.password == null && envFile != null) {
+        merged.passwordFile = Path.of(envFile);
+        merged.passwordFileSource = "HAL9_DB_PASSWORD_FILE";
+      }
+    }
     merged.plans = Path.of(first(plans == null ? null : plans.toString(), outer.plans == null ? null : outer.plans.toString(),
         env.get("HAL9_PLANS"), DEFAULT_PLANS));
     merged.json = json || outer.json;
     merged.classpath = new ArrayList<>(outer.classpath);
     merged.classpath.addAll(classpath);
     return merged;
+  }
+
+  /**
+   * The password: as given, or read from its file on first use (by the commands that connect), without the
+   * trailing newline a secret file usually ends with.
+   *
+   * @throws Hal9MigrateException CONFIG_UNREADABLE naming the file (never its content) when it cannot be read
+   */
+  String password() {
+    if (passwordFile != null) {
+      Path file = passwordFile;
+      passwordFile = null;
+      try {
+        password = first(Files.readString(file).replaceFirst("[\\r\\n]+$", ""));
+      } catch (IOException e) {
+        String why = e instanceof NoSuchFileException ? "no such file" : Files.isDirectory(file) ? "a directory"
+            : e instanceof AccessDeniedException ? "permission denied" : e.getClass().getSimpleName();
+        String problem = file + ": cannot read the password file (" + passwordFileSource + "): " + why;
+        throw new Hal9MigrateException(ErrorCode.CONFIG_UNREADABLE, problem, List.of(problem), null);
+      }
+    }
+    return password;
   }
 
   private static String first(String... values) {

@@ -11,6 +11,7 @@ import io.hal9.migrate.tools.health.HealthCheck;
 import io.hal9.migrate.tools.health.HealthChecks;
 import io.hal9.migrate.tools.health.HealthReport;
 import io.hal9.migrate.tools.health.HealthTarget;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ final class HealthCommand extends ToolCommand {
   Map<String, Object> execute() throws Exception {
     List<HealthCheck> checks = checksFile == null ? defaults() : fromFile(checksFile);
     HealthReport report;
-    try (HealthTarget target = HealthTarget.connecting(options.url, options.user, options.password)) {
+    try (HealthTarget target = HealthTarget.connecting(options.url, options.user, options.password())) {
       report = HealthReport.run(checks, target);
     }
     int width = report.results().stream().mapToInt(result -> result.name().length()).max().orElse(0);
@@ -56,8 +57,17 @@ final class HealthCommand extends ToolCommand {
     });
   }
 
-  /** The file's {@code checks:} list; any mistake is exit 2 with its file and line, before anything is measured. */
+  /**
+   * The file's {@code checks:} list; any mistake is exit 2 with its file and line, before anything is measured. A
+   * file that cannot be read at all is no mistake in it: {@code CONFIG_UNREADABLE}, as for {@code config lint}.
+   */
   private static List<HealthCheck> fromFile(Path file) {
+    String unreadable = !Files.exists(file) ? "no such file" : Files.isDirectory(file) ? "a directory"
+        : !Files.isReadable(file) ? "permission denied" : null;
+    if (unreadable != null) {
+      String problem = file + ": cannot read the checks file: " + unreadable;
+      throw new Hal9MigrateException(ErrorCode.CONFIG_UNREADABLE, problem, List.of(problem), null);
+    }
     List<PlanProblem> problems = new ArrayList<>();
     LocatedYaml yaml = LocatedYaml.read(file, problems);
     JsonNode root = yaml.root();

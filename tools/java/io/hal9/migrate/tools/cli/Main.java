@@ -36,7 +36,7 @@ import picocli.CommandLine.Mixin;
       "1:a step failed (checkpoint kept, rerun resumes)",
       "2:bad input (usage, plan, URL, cannot connect)",
       "3:lock held by a live run, or lost to another runner",
-      "4:an applied step changed, or history disagrees with the plans",
+      "4:an applied step changed, history disagrees with the plans, or a rollback was interrupted (finish it first)",
       "5:a check failed (health, config lint, node capacity, rollout readiness)",
       "130/143:stopped by SIGINT/SIGTERM (checkpoint saved)"
     })

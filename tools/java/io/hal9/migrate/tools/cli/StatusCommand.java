@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.Map;
+import java.util.StringJoiner;
 import picocli.CommandLine.Command;
 
 @Command(name = "status", description = "Show every version and step with its state and rows, and who holds the lock.")
@@ -27,7 +28,7 @@ final class StatusCommand extends EngineCommand {
       out.line(String.format("V%-6s %-12s %s", version.version(), version.state(), version.description()));
       for (Status.StepStatus step : version.steps()) {
         out.line(String.format("        %-24s %-12s %-12s %,d rows%s%s", step.id(), step.type(), step.state(), step.rows(),
-            counters(step).map(c -> " " + c).orElse(""), step.error() == null ? "" : "  error: " + step.error()));
+            counters(step.counters()).map(c -> " " + c).orElse(""), step.error() == null ? "" : "  error: " + step.error()));
       }
     }
     out.line(status.lock().map(h -> "Lock: held by " + h.describe()).orElse("Lock: free"));
@@ -69,15 +70,38 @@ final class StatusCommand extends EngineCommand {
     }
   }
 
-  /** A step's own counts, such as {@code (migrated 10, skipped 2, rejected 1)}. */
-  private static Optional<String> counters(Status.StepStatus step) {
-    if (step.counters() == null) {
+  /**
+   * A step's own counts on one line, such as {@code (migrated 10, skipped 2, rejected 1)}. Nested values too: an
+   * object in parentheses, a list as its length, its items counted by their {@code status} when they have one
+   * ({@code (healthy true, checks 3 (2 ok, 1 warning))}). {@code --json} shows them whole.
+   */
+  static Optional<String> counters(String json) {
+    if (json == null) {
       return Optional.empty();
     }
-    StringBuilder text = new StringBuilder();
-    counterTree(step.counters()).fields().forEachRemaining(e ->
-        text.append(text.length() == 0 ? "(" : ", ").append(e.getKey()).append(' ').append(e.getValue().asText()));
-    return Optional.of(text.append(')').toString());
+    JsonNode tree = counterTree(json);
+    return tree.isEmpty() && tree.isContainerNode() ? Optional.empty() : Optional.of(oneLine(tree));
+  }
+
+  private static String oneLine(JsonNode value) {
+    if (value.isObject()) {
+      StringJoiner fields = new StringJoiner(", ", "(", ")");
+      value.fields().forEachRemaining(e -> fields.add(e.getKey() + " " + oneLine(e.getValue())));
+      return fields.toString();
+    }
+    if (value.isArray()) {
+      Map<String, Integer> byStatus = new LinkedHashMap<>();
+      value.forEach(item -> {
+        JsonNode status = item.get("status");
+        if (status != null && status.isTextual()) {
+          byStatus.merge(status.asText(), 1, Integer::sum);
+        }
+      });
+      StringJoiner counts = new StringJoiner(", ", " (", ")").setEmptyValue("");
+      byStatus.forEach((status, count) -> counts.add(count + " " + status));
+      return value.size() + counts.toString();
+    }
+    return value.asText();
   }
 
   private static Map<String, Object> lock(LockHolder holder) {

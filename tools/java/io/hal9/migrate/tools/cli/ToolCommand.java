@@ -55,6 +55,7 @@ abstract class ToolCommand implements Callable<Integer> {
     return (Main) root.userObject();
   }
 
+  /** The field, not {@code password()}: what was given or read; redacting never reads a file (it may be what failed). */
   private Hal9MigrateException redacted(Hal9MigrateException e) {
     String message = Secrets.redact(e.getMessage(), options.password);
     return new Hal9MigrateException(e.code(), message,
