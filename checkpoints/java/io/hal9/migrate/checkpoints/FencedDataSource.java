@@ -98,6 +98,7 @@ final class FencedDataSource implements DataSource {
     @Override
     public void commit() throws SQLException {
       try {
+        markTransaction(); // the check locks the lease row: a runner stalled after it must be found and ended too
         fence.check(session);
       } catch (LockLostException lost) {
         getDelegate().rollback();
@@ -131,7 +132,13 @@ final class FencedDataSource implements DataSource {
         } catch (LockLostException lost) {
           throw refused(lost);
         }
-      } else if (!tagged) {
+      } else {
+        markTransaction();
+      }
+    }
+
+    private void markTransaction() {
+      if (!tagged) {
         fence.tagTransaction(session);
         tagged = true;
       }
