@@ -47,6 +47,16 @@ final class Fence {
     }
   }
 
+  /**
+   * The mark of {@link #tag} on a transaction of a connection tagged with {@link #tagSession}, where the session's
+   * mark does not exist: on H2. PostgreSQL's session mark already covers its transactions.
+   */
+  void tagTransaction(DSLContext tx) {
+    if (tx.dialect() != SQLDialect.POSTGRES) {
+      tag(tx);
+    }
+  }
+
   void untag(DSLContext session) {
     if (session.dialect() == SQLDialect.POSTGRES) {
       session.select(function("pg_advisory_unlock_shared", Boolean.class, inline(RunLock.BATCH_KEY),

@@ -17,8 +17,9 @@ import org.jooq.tools.jdbc.DefaultStatement;
  * Connections for what a step writes outside the engine's own batch transactions (Flyway's migrations, SQL that
  * cannot run in a transaction), fenced as a batch is: each commit first checks, in its transaction, that the lock
  * is still this runner's, and a statement run in autocommit mode checks before it runs. On PostgreSQL each session
- * also holds this epoch's shared advisory lock while it is out of the pool, so a takeover can end it should its
- * runner stall (see {@link RunLock}).
+ * also holds this epoch's shared advisory lock while it is out of the pool, and on H2 each transaction is marked as
+ * a batch transaction is (a lock on hal9_runs), so a takeover can end it should its runner stall (see {@link RunLock}):
+ * a runner stopped inside Flyway's migration holds locks (Flyway's on its history table) that would block the next.
  */
 final class FencedDataSource implements DataSource {
   /** The SQL state of a write refused because the lock was lost (a class of its own: not a database error). */
@@ -86,6 +87,8 @@ final class FencedDataSource implements DataSource {
 
   private final class FencedConnection extends DefaultConnection {
     private final DSLContext session;
+    /** Whether the transaction in progress (autocommit off) carries this runner's mark yet (H2, see Fence). */
+    private boolean tagged;
 
     FencedConnection(Connection delegate) {
       super(delegate);
@@ -95,15 +98,33 @@ final class FencedDataSource implements DataSource {
     @Override
     public void commit() throws SQLException {
       try {
+        markTransaction(); // the check locks the lease row: a runner stalled after it must be found and ended too
         fence.check(session);
       } catch (LockLostException lost) {
         getDelegate().rollback();
         throw refused(lost);
+      } finally {
+        tagged = false;
       }
       super.commit();
     }
 
-    /** Before a statement that commits by itself (autocommit mode). */
+    @Override
+    public void rollback() throws SQLException {
+      tagged = false;
+      super.rollback();
+    }
+
+    @Override
+    public void setAutoCommit(boolean autoCommit) throws SQLException {
+      tagged = false;
+      super.setAutoCommit(autoCommit);
+    }
+
+    /**
+     * Before a statement: one that commits by itself (autocommit mode) is checked; in a transaction, the first
+     * marks it as this runner's.
+     */
     void beforeWrite() throws SQLException {
       if (getAutoCommit()) {
         try {
@@ -111,6 +132,15 @@ final class FencedDataSource implements DataSource {
         } catch (LockLostException lost) {
           throw refused(lost);
         }
+      } else {
+        markTransaction();
+      }
+    }
+
+    private void markTransaction() {
+      if (!tagged) {
+        fence.tagTransaction(session);
+        tagged = true;
       }
     }
 

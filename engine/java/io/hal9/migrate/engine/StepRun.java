@@ -1,6 +1,7 @@
 package io.hal9.migrate.engine;
 
 import io.hal9.migrate.checkpoints.CheckpointWriter;
+import io.hal9.migrate.checkpoints.LockLostException;
 import io.hal9.migrate.checkpoints.StepCheckpoint;
 import io.hal9.migrate.checkpoints.StepState;
 import io.hal9.migrate.engine.ProgressListener.StepInfo;
@@ -8,6 +9,7 @@ import io.hal9.migrate.engine.plan.StepDefinition;
 import io.hal9.migrate.engine.spi.Batch;
 import io.hal9.migrate.engine.spi.StepContext;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import javax.sql.DataSource;
@@ -131,6 +133,11 @@ final class StepRun implements StepContext {
   @Override
   public Batch complete(Function<DSLContext, Batch> work) {
     return write(work, true);
+  }
+
+  @Override
+  public Optional<LockLostException> lockLost() {
+    return writer.lostLock();
   }
 
   private Batch write(Function<DSLContext, Batch> work, boolean done) {

@@ -1,6 +1,8 @@
 package io.hal9.migrate.engine.spi;
 
+import io.hal9.migrate.checkpoints.LockLostException;
 import io.hal9.migrate.engine.plan.StepDefinition;
+import java.util.Optional;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -46,4 +48,11 @@ public interface StepContext {
 
   /** Like {@link #commit}, and marks the step done (rolled back, when undoing) in the same transaction. */
   Batch complete(Function<DSLContext, Batch> work);
+
+  /**
+   * Whether this runner has lost the run lock, as the database has it now; empty while it holds it. For a step that
+   * commits on its own ({@link #dataSource}) and failed without the fence saying why: a takeover ends a stalled
+   * runner's sessions, so it fails on a broken connection, and should still say what it had committed.
+   */
+  Optional<LockLostException> lockLost();
 }

@@ -14,15 +14,24 @@ import io.hal9.migrate.engine.spi.StepType;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.callback.BaseCallback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
 import org.flywaydb.core.api.output.MigrateResult;
+import org.jooq.tools.jdbc.DefaultConnection;
+import org.jooq.tools.jdbc.SingleConnectionDataSource;
 
 /**
  * {@code type: flyway}: a folder of Flyway migrations under a history table of the step's own. Flyway's
@@ -72,38 +81,99 @@ public final class FlywayStepType implements StepType {
   }
 
   /**
-   * Flyway migrates from the files as the plan loader read them, on connections fenced by the run lock: once
+   * Flyway migrates from the files as the plan loader read them, on one connection fenced by the run lock: once
    * another runner has taken over, the commit of the migration in progress fails, and so does every later one.
    */
-  private static void run(StepDefinition step, StepContext context) {
+  private static void run(StepDefinition step, StepContext context) throws SQLException {
     Map<Path, Map<String, byte[]>> folders = new LinkedHashMap<>();
     step.strings("locations").forEach(location -> folders.put(step.planDirectory().resolve(location), step.folder(location)));
-    Flyway flyway = Flyway.configure()
-        .dataSource(context.dataSource())
-        .resourceProvider(new PlanResources(folders))
-        .table(table(step))
-        .baselineOnMigrate(true) // the schema already holds the engine's tables
-        .baselineVersion("0")
-        .load();
-    // Where DDL is not transactional (H2), Flyway records a failed migration and refuses to go on; the rerun of
-    // this step is the retry, so clear that record. Edited migrations are caught by this step's checksum.
-    if (Arrays.stream(flyway.info().all()).anyMatch(m -> m.getState() == MigrationState.FAILED)) {
-      flyway.repair();
-    }
-    MigrateResult result;
-    try {
-      result = flyway.migrate();
-    } catch (RuntimeException e) {
-      LockLostException lost = lockLost(e);
-      if (lost == null) {
-        throw e;
+    try (Connection connection = context.dataSource().getConnection()) {
+      OneConnection one = new OneConnection(connection);
+      Flyway flyway = Flyway.configure()
+          // PostgreSQL: a session lock for Flyway's own, so that Flyway itself works on one connection (with its
+          // default, transactional lock it uses two, see OneConnection); statements that cannot run in a transaction
+          // (CREATE INDEX CONCURRENTLY) need it too.
+          .configuration(Map.of("flyway.postgresql.transactional.lock", "false"))
+          .dataSource(one.dataSource())
+          .callbacks(one)
+          .resourceProvider(new PlanResources(folders))
+          .table(table(step))
+          .baselineOnMigrate(true) // the schema already holds the engine's tables
+          .baselineVersion("0")
+          .load();
+      MigrationInfoService info = flyway.info();
+      // Where DDL is not transactional (H2), Flyway records a failed migration and refuses to go on; the rerun of
+      // this step is the retry, so clear that record. Edited migrations are caught by this step's checksum.
+      if (Arrays.stream(info.all()).anyMatch(m -> m.getState() == MigrationState.FAILED)) {
+        flyway.repair();
       }
-      MigrationInfo current = flyway.info().current();
-      throw lost.committed("Flyway's history " + table(step) + " ends at "
-          + (current == null ? "no migration" : "version " + current.getVersion() + " (" + current.getDescription() + ")")
-          + ": those migrations were committed before the lock was lost; the one in progress was rolled back");
+      MigrationInfo before = info.current();
+      MigrateResult result;
+      try {
+        result = flyway.migrate();
+      } catch (RuntimeException e) {
+        // Refused by the fence, or cut off by the runner that took over (its connection ended, no fence to tell).
+        LockLostException lost = lockLost(e);
+        if (lost == null) {
+          lost = context.lockLost().orElse(null);
+          if (lost == null) {
+            throw e;
+          }
+          lost.addSuppressed(e);
+        }
+        MigrationInfo last = one.committed() != null ? one.committed() : before;
+        throw lost.committed("Flyway's history " + table(step) + " ended at "
+            + (last == null ? "no migration" : "version " + last.getVersion() + " (" + last.getDescription() + ")")
+            + " when this runner lost the lock: the migrations up to there are committed; the one it was applying was"
+            + " rolled back");
+      }
+      context.complete(tx -> Batch.of(result.targetSchemaVersion, result.migrationsExecuted));
     }
-    context.complete(tx -> Batch.of(result.targetSchemaVersion, result.migrationsExecuted));
+  }
+
+  /**
+   * Flyway on one connection, and the last migration it committed there. Flyway records a migration in its history
+   * on a connection of its own (on H2; on PostgreSQL with its transactional lock) and commits that row after the
+   * migration's own transaction: a runner stopped or killed in between (a takeover ends its sessions) left a
+   * migration applied but unrecorded, which the next run applied again. On one connection, a migration and its row
+   * commit together; the first commit after a migration began is that migration's.
+   */
+  private static final class OneConnection extends BaseCallback {
+    private final DataSource dataSource;
+    private MigrationInfo applying;
+    private MigrationInfo committed;
+
+    OneConnection(Connection connection) {
+      this.dataSource = new SingleConnectionDataSource(new DefaultConnection(connection) {
+        @Override
+        public void commit() throws SQLException {
+          super.commit();
+          if (applying != null) {
+            committed = applying;
+            applying = null;
+          }
+        }
+      });
+    }
+
+    DataSource dataSource() {
+      return dataSource;
+    }
+
+    /** The last migration this run committed, or null. */
+    MigrationInfo committed() {
+      return committed;
+    }
+
+    @Override
+    public boolean supports(Event event, Context context) {
+      return event == Event.BEFORE_EACH_MIGRATE;
+    }
+
+    @Override
+    public void handle(Event event, Context context) {
+      applying = context.getMigrationInfo();
+    }
   }
 
   private static LockLostException lockLost(Throwable e) {

@@ -23,7 +23,8 @@ import org.jooq.SQLDialect;
  * {@code type: sql}: inline {@code sql:} or a {@code file:} relative to the plan directory, run in one
  * transaction together with the step's checkpoint; {@code undo:} is what {@code rollback} runs. Each may be
  * one text or a map of {@code h2}, {@code postgresql} and {@code default} texts. With {@code transaction: false}
- * the statements run one at a time, each committed by itself, for what cannot run in a transaction.
+ * the statements run one at a time, each committed by itself (with its checkpoint, where it can run in a
+ * transaction), for what cannot run in a transaction.
  */
 public final class SqlStepType implements StepType {
   private static final List<SQLDialect> DIALECTS = List.of(SQLDialect.H2, SQLDialect.POSTGRES);
@@ -137,9 +138,11 @@ public final class SqlStepType implements StepType {
   }
 
   /**
-   * In one transaction with the checkpoint; or, without a transaction, statement by statement on a fenced
-   * connection in autocommit mode, the checkpoint recording after each which statement was the last done, so a
-   * rerun goes on with the next one.
+   * In one transaction with the checkpoint; or, without a transaction, statement by statement, the checkpoint
+   * recording which statement was the last done, so a rerun goes on with the next one. A statement that can run in a
+   * transaction commits in the one of its checkpoint: a runner killed or taken over between a statement's commit and
+   * its checkpoint's would have the rerun run that statement again. One that cannot runs on a fenced connection in
+   * autocommit mode, its checkpoint after it (a crash in between repeats it: it is not atomic).
    */
   private static void execute(StepContext context, SqlScript sql, boolean transactional) throws Exception {
     if (transactional) {
@@ -148,13 +151,22 @@ public final class SqlStepType implements StepType {
     }
     List<SqlScript.Command> statements = sql.statements();
     for (int i = context.cursor() == null ? 0 : Integer.parseInt(context.cursor()) + 1; i < statements.size(); i++) {
+      SqlScript.Command command = statements.get(i);
+      String done = Integer.toString(i);
+      if (command.transactional()) {
+        context.commit(tx -> Batch.of(done, tx.connectionResult(connection -> {
+          try (Statement statement = connection.createStatement()) {
+            return sql.execute(statement, command);
+          }
+        })));
+        continue;
+      }
       long changed;
       try (Connection connection = context.dataSource().getConnection(); Statement statement = connection.createStatement()) {
         connection.setAutoCommit(true);
-        changed = sql.execute(statement, statements.get(i));
+        changed = sql.execute(statement, command);
       }
       long rows = changed;
-      String done = Integer.toString(i);
       context.commit(tx -> Batch.of(done, rows));
     }
     context.complete(tx -> Batch.of(context.cursor(), 0));
