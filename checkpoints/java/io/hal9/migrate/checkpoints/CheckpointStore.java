@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
@@ -23,20 +24,19 @@ import org.jooq.impl.DSL;
 public final class CheckpointStore {
   private final DataSource dataSource;
   private final SQLDialect dialect;
+  private final LockDialect locks;
   private final DSLContext dsl;
 
-  private CheckpointStore(DataSource dataSource, SQLDialect dialect) {
+  private CheckpointStore(DataSource dataSource, SQLDialect dialect, LockDialect locks) {
     this.dataSource = dataSource;
     this.dialect = dialect;
+    this.locks = locks;
     this.dsl = Databases.dsl(dataSource, dialect);
   }
 
-  public static CheckpointStore on(DataSource dataSource) {
-    return new CheckpointStore(dataSource, Databases.dialect(dataSource));
-  }
-
-  public SQLDialect dialect() {
-    return dialect;
+  /** @param locks how the run lock works on this database */
+  public static CheckpointStore on(DataSource dataSource, SQLDialect dialect, LockDialect locks) {
+    return new CheckpointStore(dataSource, dialect, locks);
   }
 
   /** Creates or upgrades the engine's tables. Only commands that write call this. */
@@ -46,11 +46,18 @@ public final class CheckpointStore {
 
   /** True when the engine's tables exist; a database no run has touched has none. */
   public boolean initialized() {
+    return exists(STEPS, null);
+  }
+
+  /** Whether the table, or its column, is in the catalog, under the name as the database folds it. */
+  private boolean exists(org.jooq.Table<?> table, Field<?> column) {
     try (Connection connection = dataSource.getConnection()) {
       DatabaseMetaData meta = connection.getMetaData();
-      for (String name : List.of(STEPS.getName(), STEPS.getName().toUpperCase(java.util.Locale.ROOT))) {
-        try (ResultSet tables = meta.getTables(null, null, name, null)) {
-          if (tables.next()) {
+      for (boolean upper : new boolean[] {false, true}) {
+        String tableName = fold(table.getName(), upper);
+        try (ResultSet found = column == null ? meta.getTables(null, null, tableName, null)
+            : meta.getColumns(null, null, tableName, fold(column.getName(), upper))) {
+          if (found.next()) {
             return true;
           }
         }
@@ -59,6 +66,10 @@ public final class CheckpointStore {
     } catch (SQLException e) {
       throw new IllegalStateException("cannot read the database's tables: " + e.getMessage(), e);
     }
+  }
+
+  private static String fold(String name, boolean upper) {
+    return upper ? name.toUpperCase(java.util.Locale.ROOT) : name;
   }
 
   /** The database's clock, the one checkpoint times are written with. */
@@ -72,7 +83,10 @@ public final class CheckpointStore {
     if (!initialized()) {
       return steps;
     }
-    for (Record row : dsl.select(STEP_COLUMNS).from(STEPS).orderBy(STEP_STARTED, STEP_ID).fetch()) {
+    // Read-only commands do not upgrade the engine's tables: one a version older may lack the newest column.
+    List<Field<?>> columns = exists(STEPS, STEP_UNDO) ? STEP_COLUMNS : STEP_COLUMNS.stream()
+        .map(c -> c == STEP_UNDO ? DSL.inline(null, STEP_UNDO.getDataType()).as(STEP_UNDO.getUnqualifiedName()) : c).toList();
+    for (Record row : dsl.select(columns).from(STEPS).orderBy(STEP_STARTED, STEP_ID).fetch()) {
       StepCheckpoint checkpoint = checkpoint(row);
       steps.put(checkpoint.stepId(), checkpoint);
     }
@@ -88,7 +102,7 @@ public final class CheckpointStore {
         row.get(HISTORY_VERSION),
         row.get(HISTORY_DESCRIPTION),
         row.get(HISTORY_SCRIPT),
-        row.get(HISTORY_ACTION),
+        HistoryAction.of(row.get(HISTORY_ACTION)),
         row.get(HISTORY_CHECKSUM),
         row.get(HISTORY_RUN),
         row.get(HISTORY_BY),
@@ -97,12 +111,17 @@ public final class CheckpointStore {
   }
 
   public RunLock lock() {
-    return new RunLock(dataSource, dialect);
+    return new RunLock(dataSource, dialect, locks);
   }
 
   /** Writes on behalf of the holder of {@code lease}; each write fails once another runner took over. */
   public CheckpointWriter writer(Lease lease) {
-    return new CheckpointWriter(dataSource, dsl, lease);
+    return new CheckpointWriter(dataSource, dsl, lease, locks);
+  }
+
+  /** The snapshots and rejects of one data step. */
+  public RowRecords rows(String stepId) {
+    return new RowRecords(dsl, stepId);
   }
 
   static StepCheckpoint checkpoint(Record row) {
@@ -115,6 +134,7 @@ public final class CheckpointStore {
         row.get(STEP_CURSOR),
         row.get(STEP_ROWS),
         row.get(STEP_COUNTERS),
+        row.get(STEP_UNDO),
         row.get(STEP_ATTEMPTS),
         row.get(STEP_ERROR),
         row.get(STEP_RUN),

@@ -3,6 +3,9 @@ package io.hal9.migrate.checkpoints;
 import static io.hal9.migrate.checkpoints.EngineTables.*;
 import static org.jooq.impl.DSL.constraint;
 import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.jsonObject;
+import static org.jooq.impl.DSL.key;
+import static org.jooq.impl.DSL.select;
 
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -37,7 +40,8 @@ public final class EngineSchema {
         .dataSource(dataSource)
         .table(HISTORY_TABLE)
         .locations(new String[0]) // no scanning: the engine's migrations are the Java classes below
-        .javaMigrations(new V1__Engine_tables(), new V2__Row_snapshots_and_rejects(), new V3__Typed_row_keys())
+        .javaMigrations(new V1__Engine_tables(), new V2__Row_snapshots_and_rejects(), new V3__Typed_row_keys(),
+            new V4__Opaque_snapshots_and_undo_records())
         .baselineOnMigrate(true) // the target database usually holds the user's tables already
         .baselineVersion("0")
         .load()
@@ -116,9 +120,9 @@ public final class EngineSchema {
       dsl.createTable(SNAPSHOTS)
           .column(SNAPSHOT_STEP, SQLDataType.VARCHAR(200).notNull())
           .column(SNAPSHOT_KEY, SQLDataType.VARCHAR(200).notNull())
-          .column(SNAPSHOT_STATE)
-          .column(SNAPSHOT_VERSION)
-          .column(SNAPSHOT_LAYER)
+          .column(SNAPSHOT_OLD_STATE)
+          .column(SNAPSHOT_OLD_VERSION)
+          .column(SNAPSHOT_OLD_LAYER)
           .constraint(constraint("hal9_snapshots_pk").primaryKey(SNAPSHOT_STEP, SNAPSHOT_KEY))
           .execute();
       dsl.createTable(REJECTS)
@@ -141,6 +145,32 @@ public final class EngineSchema {
       DSLContext dsl = Databases.dsl(context.getConnection());
       dsl.alterTable(SNAPSHOTS).alter(SNAPSHOT_KEY).set(SQLDataType.VARCHAR(ROW_KEY_LENGTH)).execute();
       dsl.alterTable(REJECTS).alter(REJECT_KEY).set(SQLDataType.VARCHAR(ROW_KEY_LENGTH)).execute();
+    }
+  }
+
+  /**
+   * The checkpoint tables stop knowing what steps keep: a snapshot holds one before-value, written and read by its
+   * step (the neuron-state step's state, version and layer become one JSON object), and a step's undo record (what
+   * it must put back on rollback) gets a column of its own beside its counters. The one step type that kept its undo
+   * record in its counters before is {@code scale}.
+   */
+  static final class V4__Opaque_snapshots_and_undo_records extends BaseJavaMigration {
+    @Override
+    public void migrate(Context context) {
+      DSLContext dsl = Databases.dsl(context.getConnection());
+      dsl.alterTable(SNAPSHOTS).addColumn(SNAPSHOT_BEFORE).execute();
+      dsl.update(SNAPSHOTS)
+          .set(SNAPSHOT_BEFORE, jsonObject(key("state").value(SNAPSHOT_OLD_STATE), key("version").value(SNAPSHOT_OLD_VERSION),
+              key("layer").value(SNAPSHOT_OLD_LAYER)).cast(SQLDataType.VARCHAR))
+          .where(SNAPSHOT_STEP.in(select(STEP_ID).from(STEPS).where(STEP_TYPE.eq("neuron-state"))))
+          .execute();
+      dsl.update(SNAPSHOTS).set(SNAPSHOT_BEFORE, SNAPSHOT_OLD_STATE).where(SNAPSHOT_BEFORE.isNull()).execute();
+      dsl.alterTable(SNAPSHOTS).dropColumn(SNAPSHOT_OLD_STATE).execute();
+      dsl.alterTable(SNAPSHOTS).dropColumn(SNAPSHOT_OLD_VERSION).execute();
+      dsl.alterTable(SNAPSHOTS).dropColumn(SNAPSHOT_OLD_LAYER).execute();
+
+      dsl.alterTable(STEPS).addColumn(STEP_UNDO).execute();
+      dsl.update(STEPS).set(STEP_UNDO, STEP_COUNTERS).setNull(STEP_COUNTERS).where(STEP_TYPE.eq("scale")).execute();
     }
   }
 }

@@ -11,7 +11,7 @@ import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.SQLDataType;
 
-/** The engine's own tables, described once for jOOQ (no code generation: the schema is five tables). */
+/** The engine's own tables, described once for jOOQ (no code generation: the schema is six tables). */
 final class EngineTables {
   private EngineTables() {}
 
@@ -47,6 +47,7 @@ final class EngineTables {
   static final Field<String> STEP_COUNTERS = column(STEPS, "counters", SQLDataType.VARCHAR);
   static final Field<Integer> STEP_ATTEMPTS = column(STEPS, "attempts", SQLDataType.INTEGER);
   static final Field<String> STEP_ERROR = column(STEPS, "error", SQLDataType.VARCHAR);
+  static final Field<String> STEP_UNDO = column(STEPS, "undo_record", SQLDataType.VARCHAR);
   static final Field<String> STEP_RUN = column(STEPS, "run_id", SQLDataType.VARCHAR(64));
   static final Field<LocalDateTime> STEP_STARTED = column(STEPS, "started_at", SQLDataType.LOCALDATETIME);
   static final Field<LocalDateTime> STEP_UPDATED = column(STEPS, "updated_at", SQLDataType.LOCALDATETIME);
@@ -67,9 +68,11 @@ final class EngineTables {
   static final Table<Record> SNAPSHOTS = table(unquotedName("hal9_snapshots"));
   static final Field<String> SNAPSHOT_STEP = column(SNAPSHOTS, "step_id", SQLDataType.VARCHAR(EngineSchema.STEP_ID_LENGTH));
   static final Field<String> SNAPSHOT_KEY = column(SNAPSHOTS, "row_key", SQLDataType.VARCHAR(EngineSchema.ROW_KEY_LENGTH));
-  static final Field<String> SNAPSHOT_STATE = column(SNAPSHOTS, "old_state", SQLDataType.VARCHAR);
-  static final Field<Integer> SNAPSHOT_VERSION = column(SNAPSHOTS, "old_version", SQLDataType.INTEGER);
-  static final Field<String> SNAPSHOT_LAYER = column(SNAPSHOTS, "old_layer", SQLDataType.VARCHAR(64));
+  static final Field<String> SNAPSHOT_BEFORE = column(SNAPSHOTS, "before_value", SQLDataType.VARCHAR);
+  /** Until V4: a neuron-state snapshot's state, version and layer; an embedding snapshot's JSON in old_state. */
+  static final Field<String> SNAPSHOT_OLD_STATE = column(SNAPSHOTS, "old_state", SQLDataType.VARCHAR);
+  static final Field<Integer> SNAPSHOT_OLD_VERSION = column(SNAPSHOTS, "old_version", SQLDataType.INTEGER);
+  static final Field<String> SNAPSHOT_OLD_LAYER = column(SNAPSHOTS, "old_layer", SQLDataType.VARCHAR(64));
 
   static final Table<Record> REJECTS = table(unquotedName("hal9_rejects"));
   static final Field<String> REJECT_STEP = column(REJECTS, "step_id", SQLDataType.VARCHAR(EngineSchema.STEP_ID_LENGTH));
@@ -81,7 +84,7 @@ final class EngineTables {
   static final List<Field<?>> LOCK_COLUMNS =
       List.of(LOCK_ID, LOCK_EPOCH, LOCK_RUN, LOCK_HOST, LOCK_PID, LOCK_SINCE, LOCK_HEARTBEAT, LOCK_LEASE_UNTIL);
   static final List<Field<?>> STEP_COLUMNS = List.of(STEP_ID, STEP_VERSION, STEP_TYPE, STEP_CHECKSUM, STEP_STATE,
-      STEP_CURSOR, STEP_ROWS, STEP_COUNTERS, STEP_ATTEMPTS, STEP_ERROR, STEP_RUN, STEP_STARTED, STEP_UPDATED, STEP_FINISHED);
+      STEP_CURSOR, STEP_ROWS, STEP_COUNTERS, STEP_UNDO, STEP_ATTEMPTS, STEP_ERROR, STEP_RUN, STEP_STARTED, STEP_UPDATED, STEP_FINISHED);
   static final List<Field<?>> HISTORY_COLUMNS = List.of(HISTORY_RANK, HISTORY_VERSION, HISTORY_DESCRIPTION,
       HISTORY_SCRIPT, HISTORY_ACTION, HISTORY_CHECKSUM, HISTORY_RUN, HISTORY_BY, HISTORY_ON, HISTORY_MILLIS);
 

@@ -8,13 +8,9 @@ public record HistoryEntry(
     String version,
     String description,
     String script,
-    String action,
+    HistoryAction action,
     String checksum,
     String runId,
     String installedBy,
     LocalDateTime installedOn,
-    long executionMillis) {
-
-  public static final String APPLY = "apply";
-  public static final String ROLLBACK = "rollback";
-}
+    long executionMillis) {}

@@ -2,8 +2,6 @@ package io.hal9.migrate.checkpoints;
 
 import static io.hal9.migrate.checkpoints.EngineTables.*;
 import static org.jooq.impl.DSL.currentLocalDateTime;
-import static org.jooq.impl.DSL.function;
-import static org.jooq.impl.DSL.inline;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -14,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Record;
-import org.jooq.SQLDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +27,7 @@ public final class Lease implements AutoCloseable {
   private static final long RECONNECT_PAUSE_MILLIS = 250;
 
   private final DataSource dataSource;
+  private final LockDialect locks;
   private final String runId;
   private final long epoch;
   private final long leaseSeconds;
@@ -41,8 +39,9 @@ public final class Lease implements AutoCloseable {
   private volatile boolean lost;
   private boolean closed;
 
-  Lease(DataSource dataSource, Connection connection, String runId, long epoch, long leaseSeconds) {
+  Lease(DataSource dataSource, LockDialect locks, Connection connection, String runId, long epoch, long leaseSeconds) {
     this.dataSource = dataSource;
+    this.locks = locks;
     this.connection = connection;
     this.session = Databases.dsl(connection);
     this.runId = runId;
@@ -117,12 +116,8 @@ public final class Lease implements AutoCloseable {
         fresh = dataSource.getConnection();
         DSLContext next = Databases.dsl(fresh);
         RunLock.closeQuietly(connection);
-        if (next.dialect() == SQLDialect.POSTGRES) {
-          boolean held = Boolean.TRUE.equals(next.select(function("pg_try_advisory_lock", Boolean.class,
-              inline(RunLock.ADVISORY_KEY), inline(RunLock.advisoryId(epoch)))).fetchOne(0, Boolean.class));
-          if (!held) {
-            throw new IllegalStateException("the previous session still holds the lock of epoch " + epoch);
-          }
+        if (!locks.holdEpochAgain(next, epoch)) {
+          throw new IllegalStateException("the previous session still holds the lock of epoch " + epoch);
         }
         renewOn(next, started);
         connection = fresh;
@@ -170,7 +165,7 @@ public final class Lease implements AutoCloseable {
    * Releases the lock (if still ours) and records how the run ended, on the lease's connection, or a fresh one
    * when that one is broken: a lock left held by a run that is gone says the wrong thing until its lease expires.
    */
-  public synchronized void close(String runState) {
+  public synchronized void close(RunState runState) {
     if (closed) {
       return;
     }
@@ -189,7 +184,7 @@ public final class Lease implements AutoCloseable {
     }
   }
 
-  private void release(DSLContext on, String runState) {
+  private void release(DSLContext on, RunState runState) {
     on.update(LOCK)
         .setNull(LOCK_RUN).setNull(LOCK_HOST).setNull(LOCK_PID).setNull(LOCK_LEASE_UNTIL)
         .where(LOCK_ID.eq(1).and(LOCK_EPOCH.eq(epoch)).and(LOCK_RUN.eq(runId)))
@@ -197,18 +192,15 @@ public final class Lease implements AutoCloseable {
     // A run another runner took over was marked abandoned by it; its own account of how it ended wins, except
     // that a run whose lock was released by hand stays marked as such.
     on.update(RUNS)
-        .set(RUN_STATE, runState)
+        .set(RUN_STATE, runState.label())
         .set(RUN_FINISHED, currentLocalDateTime())
-        .where(RUN_ID.eq(runId).and(RUN_EPOCH.eq(epoch)).and(RUN_STATE.ne("unlocked")))
+        .where(RUN_ID.eq(runId).and(RUN_EPOCH.eq(epoch)).and(RUN_STATE.ne(RunState.UNLOCKED.label())))
         .execute();
-    if (on.dialect() == SQLDialect.POSTGRES) {
-      on.select(function("pg_advisory_unlock", Boolean.class, inline(RunLock.ADVISORY_KEY),
-          inline(RunLock.advisoryId(epoch)))).fetch();
-    }
+    locks.releaseEpoch(on, epoch);
   }
 
   @Override
   public void close() {
-    close("done");
+    close(RunState.DONE);
   }
 }

@@ -2,7 +2,6 @@ package io.hal9.migrate.checkpoints;
 
 import static io.hal9.migrate.checkpoints.EngineTables.*;
 import static org.jooq.impl.DSL.currentLocalDateTime;
-import static org.jooq.impl.DSL.function;
 import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.localDateTimeAdd;
 
@@ -11,7 +10,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -26,14 +24,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One runner per database. The lease row in hal9_lock says who runs; a heartbeat keeps its lease alive. On
- * PostgreSQL the holder also keeps a session advisory lock named after its epoch, so a holder whose session
- * is gone is recognised at once, without waiting for the lease to run out.
+ * One runner per database. The lease row in hal9_lock says who runs; a heartbeat keeps its lease alive. Where the
+ * database has session locks (PostgreSQL), the holder's session also holds its epoch, so a holder whose session is
+ * gone is recognised without waiting for the lease to run out.
  */
 public final class RunLock {
-  static final int ADVISORY_KEY = 0x4841_4c39; // "HAL9"
-  /** Taken shared, per epoch, by every checkpoint transaction on PostgreSQL, so a takeover can find them. */
-  static final int BATCH_KEY = 0x4841_4c3a;
   private static final Logger log = LoggerFactory.getLogger(RunLock.class);
   private static final String HOST = localHost();
   /** Room for a heartbeat's own delay before a holder without its session counts as having missed one. */
@@ -41,10 +36,12 @@ public final class RunLock {
 
   private final DataSource dataSource;
   private final SQLDialect dialect;
+  private final LockDialect locks;
 
-  RunLock(DataSource dataSource, SQLDialect dialect) {
+  RunLock(DataSource dataSource, SQLDialect dialect, LockDialect locks) {
     this.dataSource = dataSource;
     this.dialect = dialect;
+    this.locks = locks;
   }
 
   /**
@@ -103,7 +100,7 @@ public final class RunLock {
           .setNull(LOCK_RUN).setNull(LOCK_HOST).setNull(LOCK_PID).setNull(LOCK_LEASE_UNTIL)
           .where(LOCK_ID.eq(1))
           .execute();
-      tx.update(RUNS).set(RUN_STATE, "unlocked").set(RUN_FINISHED, currentLocalDateTime())
+      tx.update(RUNS).set(RUN_STATE, RunState.UNLOCKED.label()).set(RUN_FINISHED, currentLocalDateTime())
           .where(RUN_ID.eq(previous.runId())).execute();
       return Optional.of(previous);
     });
@@ -126,14 +123,11 @@ public final class RunLock {
           if (deadBecause(tx, current, row.get(now)) == null) {
             throw new LockHeldException(current);
           }
-          tx.update(RUNS).set(RUN_STATE, "abandoned").where(RUN_ID.eq(current.runId())).execute();
+          tx.update(RUNS).set(RUN_STATE, RunState.ABANDONED.label()).where(RUN_ID.eq(current.runId())).execute();
         }
         long next = row.get(LOCK_EPOCH) + 1;
-        if (dialect == SQLDialect.POSTGRES) {
-          // Taken before the row commits, so nobody can see the new epoch without its advisory lock held.
-          tx.select(function("pg_advisory_lock", Object.class, inline(ADVISORY_KEY), inline(advisoryId(next))))
-              .fetch();
-        }
+        // Taken before the row commits, so nobody can see the new epoch without its session lock held.
+        locks.holdEpoch(tx, next);
         tx.update(LOCK)
             .set(LOCK_EPOCH, next)
             .set(LOCK_RUN, runId)
@@ -150,13 +144,13 @@ public final class RunLock {
             .set(RUN_HOST, HOST)
             .set(RUN_PID, pid)
             .set(RUN_EPOCH, next)
-            .set(RUN_STATE, "running")
+            .set(RUN_STATE, RunState.RUNNING.label())
             .set(RUN_STARTED, currentLocalDateTime())
             .set(RUN_HEARTBEAT, currentLocalDateTime())
             .execute();
         return next;
       });
-      return new Lease(dataSource, connection, runId, epoch, leaseSeconds);
+      return new Lease(dataSource, locks, connection, runId, epoch, leaseSeconds);
     } catch (RuntimeException e) {
       closeQuietly(connection);
       throw e;
@@ -178,31 +172,10 @@ public final class RunLock {
     }
   }
 
-  /**
-   * Ends the database sessions of the runner of {@code epoch}, rolling back its open transactions. PostgreSQL:
-   * the sessions holding that epoch's advisory locks (its lease, its checkpoint transactions). H2: sessions
-   * stalled (idle for a second or more) in an open checkpoint transaction, which all hold a lock on hal9_runs
-   * (see {@link CheckpointWriter}); only a runner that lost its lease can be there. Best effort: without the
-   * right to end sessions, the takeover still fences, but may wait until the stalled runner wakes up.
-   */
+  /** Ends the database sessions of the runner of {@code epoch}, rolling back its open transactions. */
   private void cutOff(long epoch) {
-    DSLContext dsl = Databases.dsl(dataSource, dialect);
     try {
-      if (dialect == SQLDialect.POSTGRES) {
-        dsl.resultQuery("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory'"
-            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-            + " AND classid IN ({0}, {1}) AND objid = {2} AND objsubid = 2 AND pid <> pg_backend_pid()",
-            inline(ADVISORY_KEY), inline(BATCH_KEY), inline(advisoryId(epoch))).fetch();
-      } else {
-        List<Long> stalled = dsl.resultQuery("SELECT DISTINCT s.session_id FROM information_schema.sessions s"
-            + " JOIN information_schema.locks l ON l.session_id = s.session_id WHERE l.table_name = {0}"
-            + " AND s.session_id <> SESSION_ID() AND s.contains_uncommitted AND s.session_state = 'SLEEP'"
-            + " AND s.sleep_since < CURRENT_TIMESTAMP - INTERVAL '1' SECOND",
-            inline(RUNS.getName().toUpperCase(java.util.Locale.ROOT))).fetch(0, Long.class);
-        for (Long session : stalled) {
-          dsl.resultQuery("SELECT ABORT_SESSION({0})", inline(session)).fetch();
-        }
-      }
+      locks.endSessionsOf(Databases.dsl(dataSource, dialect), epoch);
     } catch (RuntimeException e) {
       log.warn("could not end the sessions of the previous lock holder (epoch {}): {}", epoch, e.getMessage());
     }
@@ -210,7 +183,7 @@ public final class RunLock {
 
   /**
    * Why a holder no longer counts as alive, or null while it does. Dead: its lease ran out; its process is gone
-   * from this host; or, on PostgreSQL, its lease session is gone and it missed a heartbeat. A session alone going
+   * from this host; or its lease session is gone (where the database can tell) and it missed a heartbeat. A session alone going
    * away is not death: a healthy holder whose connection broke reconnects within its heartbeat (see Lease).
    */
   private String deadBecause(DSLContext tx, LockHolder holder, LocalDateTime dbNow) {
@@ -220,32 +193,18 @@ public final class RunLock {
     if (HOST.equals(holder.host()) && !ProcessHandle.of(holder.pid()).map(ProcessHandle::isAlive).orElse(false)) {
       return "process gone";
     }
-    if (dialect == SQLDialect.POSTGRES && holder.heartbeat() != null) {
+    if (holder.heartbeat() != null) {
       Duration period = Duration.between(holder.heartbeat(), holder.leaseUntil()).dividedBy(3);
       boolean missedHeartbeat = dbNow.isAfter(holder.heartbeat().plus(period).plus(HEARTBEAT_SLACK));
-      if (missedHeartbeat && sessionGone(tx, holder.epoch())) {
+      if (missedHeartbeat && locks.epochSessionGone(tx, holder.epoch())) {
         return "session gone";
       }
     }
     return null;
   }
 
-  /** Whether nobody holds the epoch's session lock (taking it for a moment to see). */
-  private static boolean sessionGone(DSLContext tx, long epoch) {
-    Field<Boolean> tryLock = function("pg_try_advisory_lock", Boolean.class, inline(ADVISORY_KEY), inline(advisoryId(epoch)));
-    if (Boolean.TRUE.equals(tx.select(tryLock).fetchOne(0, Boolean.class))) {
-      tx.select(function("pg_advisory_unlock", Boolean.class, inline(ADVISORY_KEY), inline(advisoryId(epoch)))).fetch();
-      return true;
-    }
-    return false;
-  }
-
   static Field<LocalDateTime> leaseUntil(long leaseSeconds) {
     return localDateTimeAdd(currentLocalDateTime(), inline(leaseSeconds), DatePart.SECOND);
-  }
-
-  static int advisoryId(long epoch) {
-    return (int) (epoch & 0x7fff_ffff);
   }
 
   private static LockHolder holder(Record row) {

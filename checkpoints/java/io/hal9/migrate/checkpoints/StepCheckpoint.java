@@ -7,6 +7,7 @@ import java.time.LocalDateTime;
  *
  * @param cursor opaque to the store; the step type decides what it means (for keyset batches, the last key)
  * @param counters a JSON object of step-specific counts, or null
+ * @param undoRecord what the step needs to undo its work (JSON), or null
  */
 public record StepCheckpoint(
     String stepId,
@@ -17,6 +18,7 @@ public record StepCheckpoint(
     String cursor,
     long rows,
     String counters,
+    String undoRecord,
     int attempts,
     String error,
     String runId,

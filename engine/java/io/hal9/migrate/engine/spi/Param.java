@@ -1,7 +1,7 @@
 package io.hal9.migrate.engine.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hal9.migrate.engine.tables.SqlNames;
+import io.hal9.migrate.engine.spi.tables.SqlNames;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -1,29 +1,33 @@
 package io.hal9.migrate.engine.spi;
 
-import io.hal9.migrate.checkpoints.LockLostException;
-import io.hal9.migrate.engine.plan.StepDefinition;
-import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 
-/** What a running step may use: its definition, the target database, its checkpoint, and the commit. */
+/**
+ * What a running step may use: its definition, reads of the target database, its checkpoint, and the one way to
+ * write, a transaction fenced by the run lock. Nothing here writes around the fence.
+ */
 public interface StepContext {
 
   StepDefinition definition();
 
-  /**
-   * Connections to the target database for writes outside {@link #commit} (Flyway's own transactions, statements
-   * that cannot run in one): fenced by the run lock, so each commit, and each statement in autocommit mode, fails
-   * once another runner took over.
-   */
-  DataSource dataSource();
-
   SQLDialect dialect();
 
-  /** jOOQ on the target database, with the engine's settings. */
+  /**
+   * jOOQ on the target database, for reads: a write through it fails (it would commit outside the fence); write in
+   * {@link #commit}.
+   */
   DSLContext dsl();
+
+  /**
+   * Connections to the target database for writes outside {@link #commit} (Flyway's own transactions, statements that
+   * cannot run in one): fenced by the run lock, so each commit, and each statement in autocommit mode, fails once
+   * another runner took over.
+   */
+  DataSource dataSource();
 
   /** The cursor of the last committed batch, or null when the step starts from scratch. */
   String cursor();
@@ -32,17 +36,32 @@ public interface StepContext {
   long rows();
 
   /**
-   * The step's counters as last committed (a JSON object), or null. An undo sees those of the run it undoes
+   * The step's counters as last committed, read as {@code type}, or null. An undo sees those of the run it undoes
    * until it commits counters of its own.
    */
-  String counters();
+  <C> C counters(Class<C> type);
+
+  /** What {@link #recordUndo} recorded for this step (on this attempt or an earlier one), or null. */
+  <U> U undoRecord(Class<U> type);
+
+  /**
+   * Commits what the step needs to undo its work (any value Jackson writes), before it changes anything that the
+   * database cannot roll back; kept until the step is rolled back.
+   */
+  void recordUndo(Object record);
+
+  /** The step's snapshots, for an exact rollback. */
+  Snapshots snapshots();
+
+  /** The rows the step rejected. */
+  Rejects rejects();
 
   /** Announces the total units of work, for progress and ETA. */
   void expect(long totalRows);
 
   /**
-   * Runs {@code work} and records its batch in one transaction fenced by the run lock. After the commit,
-   * a pending stop request ends the step here (the checkpoint is saved; the next run resumes).
+   * Runs {@code work} and records its batch in one transaction fenced by the run lock. After the commit, a pending
+   * stop request ends the step here (the checkpoint is saved; the next run resumes).
    */
   Batch commit(Function<DSLContext, Batch> work);
 
@@ -50,9 +69,9 @@ public interface StepContext {
   Batch complete(Function<DSLContext, Batch> work);
 
   /**
-   * Whether this runner has lost the run lock, as the database has it now; empty while it holds it. For a step that
-   * commits on its own ({@link #dataSource}) and failed without the fence saying why: a takeover ends a stalled
-   * runner's sessions, so it fails on a broken connection, and should still say what it had committed.
+   * For a step that commits on its own ({@link #dataSource}) and failed: when the failure comes from a lost run lock,
+   * or the lock is lost now (a takeover ends a stalled runner's sessions, so it fails on a broken connection), that
+   * loss, saying what the step had committed; else {@code failure} itself.
    */
-  Optional<LockLostException> lockLost();
+  RuntimeException lockLostOr(RuntimeException failure, Supplier<String> committed);
 }

@@ -1,7 +1,7 @@
 package io.hal9.migrate.engine.spi;
 
-import io.hal9.migrate.engine.plan.StepDefinition;
-import io.hal9.migrate.engine.tables.Catalog;
+import io.hal9.migrate.engine.spi.StepDefinition;
+import io.hal9.migrate.engine.spi.tables.Catalog;
 import java.util.List;
 
 /**

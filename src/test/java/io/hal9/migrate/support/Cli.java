@@ -14,19 +14,32 @@ import java.util.Map;
 
 /** The CLI run in-process against one database and plan directory, its output captured. */
 public final class Cli {
-  private final TestDatabase database;
+  /** A server address nothing answers on: a command that tried to connect would fail with DB_UNREACHABLE. */
+  private static final String NO_DATABASE = "jdbc:postgresql://127.0.0.1:9/nowhere?connectTimeout=2";
+
+  private final String url;
   private final Path plans;
   private final Map<String, String> env = new HashMap<>();
 
+  /** A null database for commands that are given exactly their arguments ({@link #raw}). */
   public Cli(TestDatabase database, Path plans) {
-    this.database = database;
+    this(database == null ? null : database.url(), plans);
+  }
+
+  private Cli(String url, Path plans) {
+    this.url = url;
     this.plans = plans;
+  }
+
+  /** The CLI pointed at no database at all, for what must never connect. */
+  public static Cli withoutDatabase(Path plans) {
+    return new Cli(NO_DATABASE, plans);
   }
 
   /** Runs {@code hal9-migrate ARGS --url DB --plans DIR}. */
   public Result run(String... args) {
     List<String> line = new ArrayList<>(List.of(args));
-    line.addAll(List.of("--url", database.url(), "--plans", plans.toString()));
+    line.addAll(List.of("--url", url, "--plans", plans.toString()));
     return raw(line.toArray(String[]::new));
   }
 

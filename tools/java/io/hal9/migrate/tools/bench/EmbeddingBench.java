@@ -7,18 +7,17 @@ import static org.jooq.impl.DSL.unquotedName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
-import io.hal9.migrate.checkpoints.Databases;
-import io.hal9.migrate.engine.Hal9Migrate;
-import io.hal9.migrate.engine.Status;
-import io.hal9.migrate.engine.steps.JsonColumn;
-import io.hal9.migrate.engine.tables.Catalog;
-import io.hal9.migrate.engine.tables.UserTable;
+import io.hal9.migrate.engine.api.DataSources;
+import io.hal9.migrate.engine.api.Hal9Migrate;
+import io.hal9.migrate.engine.api.Status;
+import io.hal9.migrate.engine.internal.steps.JsonColumn;
+import io.hal9.migrate.engine.spi.tables.Catalog;
+import io.hal9.migrate.engine.spi.tables.UserTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.util.Collections;
 import org.jooq.DSLContext;
-import org.jooq.Field;
 import org.jooq.InsertValuesStep6;
 import org.jooq.Record;
 import org.jooq.SQLDialect;
@@ -76,11 +75,11 @@ public final class EmbeddingBench {
       }
       Files.writeString(plans.resolve("V2__embedding.yaml"), "steps:\n  - id: bench-embedding\n    type: embedding\n"
           + "    model: " + model + "\n    batch-size: " + batchSize + "\n    cache-size: " + cacheSize + "\n");
-      SQLDialect dialect = Databases.dialect(dataSource);
+      SQLDialect dialect = DataSources.dsl(dataSource).dialect();
       try (Hal9Migrate setup = Hal9Migrate.configure().dataSource(dataSource).plans(plans).target("1").load()) {
         setup.migrate();
       }
-      seed(Databases.dsl(dataSource, dialect));
+      seed(DataSources.dsl(dataSource));
       double seconds;
       long peak;
       Status.StepStatus step;

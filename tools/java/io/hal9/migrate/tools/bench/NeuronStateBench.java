@@ -7,10 +7,10 @@ import static org.jooq.impl.DSL.unquotedName;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.zaxxer.hikari.HikariDataSource;
-import io.hal9.migrate.checkpoints.Databases;
-import io.hal9.migrate.engine.Hal9Migrate;
-import io.hal9.migrate.engine.ProgressListener;
-import io.hal9.migrate.engine.steps.state.StateTransform;
+import io.hal9.migrate.engine.api.DataSources;
+import io.hal9.migrate.engine.api.Hal9Migrate;
+import io.hal9.migrate.engine.api.ProgressListener;
+import io.hal9.migrate.engine.internal.steps.state.StateTransform;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +72,7 @@ public final class NeuronStateBench {
     Path plans = Files.createTempDirectory("hal9-bench-");
     try (HikariDataSource dataSource = scratch.create()) {
       writePlans(plans);
-      SQLDialect dialect = Databases.dialect(dataSource);
+      SQLDialect dialect = DataSources.dsl(dataSource).dialect();
       try (Hal9Migrate setup = Hal9Migrate.configure().dataSource(dataSource).plans(plans).target("3").load()) {
         setup.migrate();
       }
@@ -101,7 +101,7 @@ public final class NeuronStateBench {
       }
       List<Long> nanos = transactions.stream().map(Duration::toNanos).sorted().toList();
       return new Result(dialect == SQLDialect.POSTGRES ? "postgresql" : "h2", rows, batchSize, snapshot, plain, engine,
-          percentile(nanos, 0.50), percentile(nanos, 0.99), nanos.size(), identical(Databases.dsl(dataSource, dialect)));
+          percentile(nanos, 0.50), percentile(nanos, 0.99), nanos.size(), identical(DataSources.dsl(dataSource)));
     } finally {
       scratch.drop();
       try (var files = Files.walk(plans)) {

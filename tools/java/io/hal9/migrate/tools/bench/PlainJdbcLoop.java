@@ -1,6 +1,6 @@
 package io.hal9.migrate.tools.bench;
 
-import io.hal9.migrate.engine.steps.state.StateTransform;
+import io.hal9.migrate.engine.internal.steps.state.StateTransform;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

@@ -1,7 +1,8 @@
 package io.hal9.migrate.tools.cli;
 
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.api.ErrorCode;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.tools.ToolCode;
 import io.hal9.migrate.tools.bench.EmbeddingBench;
 import io.hal9.migrate.tools.bench.NeuronStateBench;
 import java.util.LinkedHashMap;
@@ -56,7 +57,7 @@ final class BenchCommand implements Runnable {
       fields.put("checkpointTransactionP99Ms", r.transactionP99Millis());
       fields.put("identical", r.identical());
       if (!r.identical()) {
-        throw new CheckFailed(ErrorCode.INTERNAL, "the engine's results differ from the plain loop's", List.of(), fields);
+        throw new CheckFailed(ToolCode.INTERNAL, "the engine's results differ from the plain loop's", List.of(), fields);
       }
       return fields;
     }

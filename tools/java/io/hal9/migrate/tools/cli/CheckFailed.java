@@ -1,7 +1,7 @@
 package io.hal9.migrate.tools.cli;
 
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.api.FailureCode;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +12,7 @@ import java.util.Map;
 final class CheckFailed extends Hal9MigrateException {
   private final transient Map<String, Object> fields;
 
-  CheckFailed(ErrorCode code, String message, List<String> details, Map<String, Object> fields) {
+  CheckFailed(FailureCode code, String message, List<String> details, Map<String, Object> fields) {
     super(code, message, details, null);
     this.fields = fields;
   }

@@ -1,6 +1,6 @@
 package io.hal9.migrate.tools.cli;
 
-import io.hal9.migrate.engine.ErrorCode;
+import io.hal9.migrate.tools.ToolCode;
 import io.hal9.migrate.tools.config.ConfigLint;
 import io.hal9.migrate.tools.config.Finding;
 import io.hal9.migrate.tools.config.Severity;
@@ -9,9 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 @Command(name = "config", description = "Configuration hygiene.", subcommands = ConfigCommand.Lint.class)
 final class ConfigCommand implements Runnable {
@@ -41,7 +41,7 @@ final class ConfigCommand implements Runnable {
       fields.put("warnings", warnings);
       String summary = count(errors, "error") + ", " + count(warnings, "warning");
       if (errors > 0) {
-        throw new CheckFailed(ErrorCode.CONFIG_INVALID, "config lint: " + summary,
+        throw new CheckFailed(ToolCode.CONFIG_INVALID, "config lint: " + summary,
             findings.stream().map(Finding::toString).toList(), fields);
       }
       out.line("config lint: " + summary);

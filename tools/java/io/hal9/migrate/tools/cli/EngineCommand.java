@@ -1,9 +1,10 @@
 package io.hal9.migrate.tools.cli;
 
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9Migrate;
-import io.hal9.migrate.engine.Hal9MigrateException;
-import io.hal9.migrate.engine.ProgressListener;
+import io.hal9.migrate.engine.api.Configuration;
+import io.hal9.migrate.engine.api.ErrorCode;
+import io.hal9.migrate.engine.api.Hal9Migrate;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.engine.api.ProgressListener;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -47,15 +48,19 @@ abstract class EngineCommand extends ToolCommand {
     ClassLoader previous = Thread.currentThread().getContextClassLoader();
     ClassLoader classes = userClasses(options.classpath, previous);
     Thread.currentThread().setContextClassLoader(classes);
-    try (Hal9Migrate hal9 = Hal9Migrate.configure()
+    Configuration configuration = Hal9Migrate.configure()
         .classLoader(classes)
         .url(options.url, options.user, options.password())
         .plans(options.plans)
-        .target(target())
         .progress(progress())
         .lease(lease())
-        .lockWait(lockWait())
-        .load()) {
+        .lockWait(lockWait());
+    try {
+      configuration.target(target());
+    } catch (Hal9MigrateException e) {
+      throw Hints.ofOption("--target", e);
+    }
+    try (Hal9Migrate hal9 = configuration.load()) {
       if (interruptible() && main.handleSignals) {
         onStopSignal(hal9, signal, main.err);
       }
@@ -67,7 +72,7 @@ abstract class EngineCommand extends ToolCommand {
 
   @Override
   int exitCode(Hal9MigrateException e) {
-    return e.code() == ErrorCode.STOPPED ? 128 + (signal.get() == 0 ? 2 : signal.get()) : e.code().exitCode();
+    return e.code() == ErrorCode.STOPPED ? 128 + (signal.get() == 0 ? 2 : signal.get()) : ExitCodes.of(e.code());
   }
 
   /** The user's jars and folders on top of ours: their transforms and step types are found through it. */

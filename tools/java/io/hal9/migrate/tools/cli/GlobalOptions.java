@@ -1,7 +1,7 @@
 package io.hal9.migrate.tools.cli;
 
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.tools.ToolCode;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -90,7 +90,7 @@ final class GlobalOptions {
         String why = e instanceof NoSuchFileException ? "no such file" : Files.isDirectory(file) ? "a directory"
             : e instanceof AccessDeniedException ? "permission denied" : e.getClass().getSimpleName();
         String problem = file + ": cannot read the password file (" + passwordFileSource + "): " + why;
-        throw new Hal9MigrateException(ErrorCode.CONFIG_UNREADABLE, problem, List.of(problem), null);
+        throw new Hal9MigrateException(ToolCode.CONFIG_UNREADABLE, problem, List.of(problem), null);
       }
     }
     return password;

@@ -2,10 +2,11 @@ package io.hal9.migrate.tools.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9MigrateException;
-import io.hal9.migrate.engine.plan.LocatedYaml;
-import io.hal9.migrate.engine.plan.PlanProblem;
+import io.hal9.migrate.engine.api.ErrorCode;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.engine.spi.LocatedYaml;
+import io.hal9.migrate.engine.spi.PlanProblem;
+import io.hal9.migrate.tools.ToolCode;
 import io.hal9.migrate.tools.health.CheckResult;
 import io.hal9.migrate.tools.health.HealthCheck;
 import io.hal9.migrate.tools.health.HealthChecks;
@@ -66,7 +67,7 @@ final class HealthCommand extends ToolCommand {
         : !Files.isReadable(file) ? "permission denied" : null;
     if (unreadable != null) {
       String problem = file + ": cannot read the checks file: " + unreadable;
-      throw new Hal9MigrateException(ErrorCode.CONFIG_UNREADABLE, problem, List.of(problem), null);
+      throw new Hal9MigrateException(ToolCode.CONFIG_UNREADABLE, problem, List.of(problem), null);
     }
     List<PlanProblem> problems = new ArrayList<>();
     LocatedYaml yaml = LocatedYaml.read(file, problems);

@@ -1,16 +1,16 @@
 package io.hal9.migrate.tools.cli;
 
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.api.ErrorCode;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
-/** {@code hal9-migrate [options] COMMAND}: a thin layer over {@link io.hal9.migrate.engine.Hal9Migrate}. */
+/** {@code hal9-migrate [options] COMMAND}: a thin layer over {@link io.hal9.migrate.engine.api.Hal9Migrate}. */
 @Command(
     name = "hal9-migrate",
     mixinStandardHelpOptions = true,
@@ -83,7 +83,7 @@ public final class Main implements Runnable {
     boolean json = Arrays.asList(arguments).contains("--json");
     String command = e.getCommandLine().getCommandName();
     Hal9MigrateException error = new Hal9MigrateException(ErrorCode.USAGE, e.getMessage());
-    return new Output(json, out, err).failure(command, error, ErrorCode.USAGE.exitCode());
+    return new Output(json, out, err).failure(command, error, ExitCodes.of(ErrorCode.USAGE));
   }
 
   static final class Version implements CommandLine.IVersionProvider {

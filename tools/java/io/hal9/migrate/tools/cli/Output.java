@@ -3,8 +3,9 @@ package io.hal9.migrate.tools.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.api.ErrorCode;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.tools.ToolCode;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -70,7 +71,7 @@ final class Output {
       document.putAll(fields);
       document.put("error", error);
       print(document);
-    } else if ((e.code() == ErrorCode.PLAN_INVALID || e.code() == ErrorCode.CONFIG_UNREADABLE) && !e.details().isEmpty()) {
+    } else if ((e.code() == ErrorCode.PLAN_INVALID || e.code() == ToolCode.CONFIG_UNREADABLE) && !e.details().isEmpty()) {
       e.details().forEach(problem -> err.println("hal9-migrate: error: " + problem));
     } else {
       err.println("hal9-migrate: error: " + e.getMessage());

@@ -1,6 +1,6 @@
 package io.hal9.migrate.tools.cli;
 
-import io.hal9.migrate.engine.ProgressListener;
+import io.hal9.migrate.engine.api.ProgressListener;
 import java.time.Duration;
 import java.util.Locale;
 import me.tongfei.progressbar.ProgressBar;
@@ -59,7 +59,7 @@ final class ProgressDisplay implements ProgressListener {
   }
 
   @Override
-  public void stepFinished(StepInfo step, String state, long rowsDone, Duration elapsed) {
+  public void stepFinished(StepInfo step, Ending ending, long rowsDone, Duration elapsed) {
     if (bar != null) {
       bar.stepTo(rowsDone);
       bar.close();

@@ -1,8 +1,10 @@
 package io.hal9.migrate.tools.cli;
 
-import io.hal9.migrate.engine.Hal9Migrate;
-import io.hal9.migrate.engine.RepairResult;
+import io.hal9.migrate.engine.api.Hal9Migrate;
+import io.hal9.migrate.engine.api.RepairResult;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,14 +22,17 @@ final class RepairCommand extends EngineCommand {
     RepairResult result = hal9.repair(acceptChanged, forgetMissing);
     result.accepted().forEach(id -> out.line("accepted the new definition of step '" + id + "'"));
     result.forgotten().forEach(id -> out.line("forgot step '" + id + "'"));
-    result.remaining().forEach(problem -> out.line("left alone: " + problem));
-    if (result.accepted().isEmpty() && result.forgotten().isEmpty() && result.remaining().isEmpty()) {
+    List<String> remaining = new ArrayList<>();
+    result.changedLeft().forEach(id -> remaining.add(Hints.changedLeft(id)));
+    result.missingLeft().forEach(id -> remaining.add(Hints.missingLeft(id)));
+    remaining.forEach(problem -> out.line("left alone: " + problem));
+    if (result.accepted().isEmpty() && result.forgotten().isEmpty() && remaining.isEmpty()) {
       out.line("Nothing to repair: the database agrees with the plans.");
     }
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("accepted", result.accepted());
     fields.put("forgotten", result.forgotten());
-    fields.put("remaining", result.remaining());
+    fields.put("remaining", remaining);
     return fields;
   }
 }

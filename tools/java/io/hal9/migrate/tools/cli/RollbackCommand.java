@@ -1,7 +1,8 @@
 package io.hal9.migrate.tools.cli;
 
-import io.hal9.migrate.engine.Hal9Migrate;
-import io.hal9.migrate.engine.RollbackResult;
+import io.hal9.migrate.engine.api.Hal9Migrate;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.engine.api.RollbackResult;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +24,12 @@ final class RollbackCommand extends EngineCommand {
 
   @Override
   Map<String, Object> execute(Hal9Migrate hal9) {
-    RollbackResult result = hal9.rollback(to);
+    RollbackResult result;
+    try {
+      result = hal9.rollback(to);
+    } catch (Hal9MigrateException e) {
+      throw Hints.ofOption("--to", e);
+    }
     out.line(result.versions().isEmpty() ? "Nothing to roll back after version " + to + "."
         : "Rolled back version(s) " + String.join(", ", result.versions()) + " (steps " + String.join(", ", result.steps()) + ").");
     Map<String, Object> fields = new LinkedHashMap<>();

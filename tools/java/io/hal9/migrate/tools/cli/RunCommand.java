@@ -1,9 +1,9 @@
 package io.hal9.migrate.tools.cli;
 
-import io.hal9.migrate.engine.Hal9Migrate;
-import io.hal9.migrate.engine.MigrateResult;
-import io.hal9.migrate.engine.ProgressListener;
-import io.hal9.migrate.engine.StepOutcome;
+import io.hal9.migrate.engine.api.Hal9Migrate;
+import io.hal9.migrate.engine.api.MigrateResult;
+import io.hal9.migrate.engine.api.ProgressListener;
+import io.hal9.migrate.engine.api.StepOutcome;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +59,7 @@ final class RunCommand extends EngineCommand {
     long rows = 0;
     for (StepOutcome step : result.steps()) {
       rows += step.rows();
-      out.line(String.format("  V%-6s %-24s %-12s %-13s %,d rows", step.version(), step.id(), step.type(), step.state(), step.rows()));
+      out.line(String.format("  V%-6s %-24s %-12s %-13s %,d rows", step.version(), step.id(), step.type(), step.result().label(), step.rows()));
     }
     if (result.dryRun()) {
       out.line(result.steps().isEmpty() ? "Dry run: nothing to do, the database is up to date."
@@ -81,7 +81,7 @@ final class RunCommand extends EngineCommand {
       step.put("version", s.version());
       step.put("id", s.id());
       step.put("type", s.type());
-      step.put("state", s.state());
+      step.put("state", s.result().label());
       step.put("rows", s.rows());
       step.put("millis", s.elapsed().toMillis());
       return step;

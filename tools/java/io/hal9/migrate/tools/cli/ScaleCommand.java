@@ -1,8 +1,8 @@
 package io.hal9.migrate.tools.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.api.ErrorCode;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.tools.scale.Hal9Standard;
 import io.hal9.migrate.tools.scale.KubernetesClients;
 import io.hal9.migrate.tools.scale.ResourceQuantities;
@@ -13,13 +13,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code scale replicas|hpa|resources|emergency}: changes a HAL9 deployment through the Kubernetes API, after a

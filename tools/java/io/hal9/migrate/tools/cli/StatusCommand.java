@@ -1,14 +1,14 @@
 package io.hal9.migrate.tools.cli;
 
-import io.hal9.migrate.checkpoints.LockHolder;
-import io.hal9.migrate.engine.Hal9Migrate;
-import io.hal9.migrate.engine.Status;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hal9.migrate.engine.api.Hal9Migrate;
+import io.hal9.migrate.engine.api.LockInfo;
+import io.hal9.migrate.engine.api.Status;
 import java.util.LinkedHashMap;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.StringJoiner;
 import picocli.CommandLine.Command;
 
@@ -25,9 +25,9 @@ final class StatusCommand extends EngineCommand {
 
   void print(Status status) {
     for (Status.VersionStatus version : status.versions()) {
-      out.line(String.format("V%-6s %-12s %s", version.version(), version.state(), version.description()));
+      out.line(String.format("V%-6s %-12s %s", version.version(), version.state().label(), version.description()));
       for (Status.StepStatus step : version.steps()) {
-        out.line(String.format("        %-24s %-12s %-12s %,d rows%s%s", step.id(), step.type(), step.state(), step.rows(),
+        out.line(String.format("        %-24s %-12s %-12s %,d rows%s%s", step.id(), step.type(), step.state().label(), step.rows(),
             counters(step.counters()).map(c -> " " + c).orElse(""), step.error() == null ? "" : "  error: " + step.error()));
       }
     }
@@ -40,7 +40,7 @@ final class StatusCommand extends EngineCommand {
       Map<String, Object> v = new LinkedHashMap<>();
       v.put("version", version.version());
       v.put("description", version.description());
-      v.put("state", version.state());
+      v.put("state", version.state().label());
       v.put("steps", version.steps().stream().map(StatusCommand::step).toList());
       return v;
     }).toList());
@@ -52,7 +52,7 @@ final class StatusCommand extends EngineCommand {
     Map<String, Object> s = new LinkedHashMap<>();
     s.put("id", step.id());
     s.put("type", step.type());
-    s.put("state", step.state());
+    s.put("state", step.state().label());
     s.put("rows", step.rows());
     s.put("attempts", step.attempts());
     s.put("error", step.error());
@@ -104,7 +104,7 @@ final class StatusCommand extends EngineCommand {
     return value.asText();
   }
 
-  private static Map<String, Object> lock(LockHolder holder) {
+  private static Map<String, Object> lock(LockInfo holder) {
     Map<String, Object> lock = new LinkedHashMap<>();
     lock.put("host", holder.host());
     lock.put("pid", holder.pid());

@@ -1,8 +1,8 @@
 package io.hal9.migrate.tools.cli;
 
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9MigrateException;
-import io.hal9.migrate.engine.Secrets;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.engine.api.Secrets;
+import io.hal9.migrate.tools.ToolCode;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -26,7 +26,7 @@ abstract class ToolCommand implements Callable<Integer> {
 
   /** The exit code of a failure (a stop by signal maps to 128 + its number). */
   int exitCode(Hal9MigrateException e) {
-    return e.code().exitCode();
+    return ExitCodes.of(e.code());
   }
 
   @Override
@@ -40,10 +40,10 @@ abstract class ToolCommand implements Callable<Integer> {
       return 0;
     } catch (Hal9MigrateException e) {
       Map<String, Object> fields = e instanceof CheckFailed failed ? failed.fields() : Map.of();
-      return out.failure(command, redacted(e), exitCode(e), fields);
+      return out.failure(command, redacted(Hints.added(e)), exitCode(e), fields);
     } catch (Exception e) {
       String message = e.getClass().getSimpleName() + ": " + e.getMessage();
-      return out.failure(command, redacted(new Hal9MigrateException(ErrorCode.INTERNAL, message, e)), ErrorCode.INTERNAL.exitCode());
+      return out.failure(command, redacted(new Hal9MigrateException(ToolCode.INTERNAL, message, e)), ExitCodes.of(ToolCode.INTERNAL));
     }
   }
 

@@ -1,7 +1,7 @@
 package io.hal9.migrate.tools.cli;
 
-import io.hal9.migrate.checkpoints.LockHolder;
-import io.hal9.migrate.engine.Hal9Migrate;
+import io.hal9.migrate.engine.api.Hal9Migrate;
+import io.hal9.migrate.engine.api.LockInfo;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -12,7 +12,7 @@ final class UnlockCommand extends EngineCommand {
 
   @Override
   Map<String, Object> execute(Hal9Migrate hal9) {
-    Optional<LockHolder> released = hal9.unlock();
+    Optional<LockInfo> released = hal9.unlock();
     out.line(released.map(h -> "Released the lock held by " + h.describe()).orElse("The lock was free."));
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("released", released.isPresent());

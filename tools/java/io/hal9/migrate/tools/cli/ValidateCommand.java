@@ -1,7 +1,7 @@
 package io.hal9.migrate.tools.cli;
 
-import io.hal9.migrate.engine.Hal9Migrate;
-import io.hal9.migrate.engine.Status;
+import io.hal9.migrate.engine.api.Hal9Migrate;
+import io.hal9.migrate.engine.api.Status;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;

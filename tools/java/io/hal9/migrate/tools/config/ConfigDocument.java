@@ -2,7 +2,7 @@ package io.hal9.migrate.tools.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
-import io.hal9.migrate.engine.plan.LocatedYaml;
+import io.hal9.migrate.engine.spi.LocatedYaml;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;

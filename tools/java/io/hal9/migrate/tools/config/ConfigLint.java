@@ -1,8 +1,8 @@
 package io.hal9.migrate.tools.config;
 
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9MigrateException;
-import io.hal9.migrate.engine.plan.PlanProblem;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.engine.spi.PlanProblem;
+import io.hal9.migrate.tools.ToolCode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ public final class ConfigLint {
     if (!problems.isEmpty()) {
       List<String> lines = problems.stream().map(PlanProblem::toString).toList();
       String message = lines.size() == 1 ? lines.get(0) : "cannot lint (" + lines.size() + " problems)";
-      throw new Hal9MigrateException(ErrorCode.CONFIG_UNREADABLE, message, lines, null);
+      throw new Hal9MigrateException(ToolCode.CONFIG_UNREADABLE, message, lines, null);
     }
     List<Finding> findings = new ArrayList<>();
     rules.forEach(rule -> rule.check(documents, findings));

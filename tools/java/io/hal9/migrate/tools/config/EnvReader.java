@@ -1,6 +1,6 @@
 package io.hal9.migrate.tools.config;
 
-import io.hal9.migrate.engine.plan.PlanProblem;
+import io.hal9.migrate.engine.spi.PlanProblem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;

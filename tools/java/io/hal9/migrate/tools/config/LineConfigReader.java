@@ -1,6 +1,6 @@
 package io.hal9.migrate.tools.config;
 
-import io.hal9.migrate.engine.plan.PlanProblem;
+import io.hal9.migrate.engine.spi.PlanProblem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

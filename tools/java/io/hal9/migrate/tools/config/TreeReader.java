@@ -1,7 +1,7 @@
 package io.hal9.migrate.tools.config;
 
-import io.hal9.migrate.engine.plan.LocatedYaml;
-import io.hal9.migrate.engine.plan.PlanProblem;
+import io.hal9.migrate.engine.spi.LocatedYaml;
+import io.hal9.migrate.engine.spi.PlanProblem;
 import java.nio.file.Path;
 import java.util.List;
 

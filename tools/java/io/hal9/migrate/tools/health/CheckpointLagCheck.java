@@ -1,9 +1,8 @@
 package io.hal9.migrate.tools.health;
 
-import io.hal9.migrate.checkpoints.CheckpointStore;
-import io.hal9.migrate.checkpoints.StepCheckpoint;
-import io.hal9.migrate.checkpoints.StepState;
-import io.hal9.migrate.engine.DataSources;
+import io.hal9.migrate.engine.api.Checkpoints;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.engine.api.StepState;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -31,7 +30,7 @@ final class CheckpointLagCheck implements HealthCheck {
   public CheckResult run(HealthTarget target) {
     Map<String, Object> limits = Measures.of("maxLagSeconds", maxLagSeconds);
     try {
-      CheckpointStore store = CheckpointStore.on(target.dataSource());
+      Checkpoints store = Checkpoints.of(target.dataSource());
       if (!store.initialized()) {
         return new CheckResult(kind(), "", CheckStatus.SKIPPED, "no checkpoints: no run has used this database",
             Measures.of("active", 0), limits);
@@ -40,13 +39,13 @@ final class CheckpointLagCheck implements HealthCheck {
       long worst = 0;
       List<String> active = new ArrayList<>();
       List<String> stalled = new ArrayList<>();
-      for (StepCheckpoint step : store.steps().values()) {
+      for (Checkpoints.StepRecord step : store.steps()) {
         if (step.state() != StepState.RUNNING && step.state() != StepState.ROLLING_BACK) {
           continue;
         }
         long lag = Math.max(0, Duration.between(step.updatedAt(), now).toSeconds());
         worst = Math.max(worst, lag);
-        String line = "step '" + step.stepId() + "' (version " + step.version() + ", " + step.state().label() + ") "
+        String line = "step '" + step.id() + "' (version " + step.version() + ", " + step.state().label() + ") "
             + lag + " s since its last checkpoint";
         active.add(line);
         if (lag > maxLagSeconds) {
@@ -61,7 +60,7 @@ final class CheckpointLagCheck implements HealthCheck {
       String message = active.isEmpty() ? "no step running" : "longest " + worst + " s since a checkpoint <= max " + maxLagSeconds + " s";
       return new CheckResult(kind(), "", CheckStatus.OK, message, measured, limits);
     } catch (RuntimeException e) {
-      return new CheckResult(kind(), "", CheckStatus.FAILED, "cannot read checkpoints: " + DataSources.oneLine(e.getMessage()),
+      return new CheckResult(kind(), "", CheckStatus.FAILED, "cannot read checkpoints: " + Hal9MigrateException.oneLine(e.getMessage()),
           Measures.of(), limits);
     }
   }

@@ -1,6 +1,6 @@
 package io.hal9.migrate.tools.health;
 
-import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.tools.config.ConfigLint;
 import io.hal9.migrate.tools.config.Finding;
 import io.hal9.migrate.tools.config.Severity;

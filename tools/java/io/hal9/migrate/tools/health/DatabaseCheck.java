@@ -1,7 +1,6 @@
 package io.hal9.migrate.tools.health;
 
-import io.hal9.migrate.engine.DataSources;
-import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -39,7 +38,7 @@ final class DatabaseCheck implements HealthCheck {
     } catch (Hal9MigrateException e) {
       return new CheckResult(kind(), "", CheckStatus.FAILED, e.getMessage(), Measures.of(), limits); // names the URL
     } catch (Exception e) {
-      return new CheckResult(kind(), "", CheckStatus.FAILED, "cannot connect: " + DataSources.oneLine(e.getMessage()),
+      return new CheckResult(kind(), "", CheckStatus.FAILED, "cannot connect: " + Hal9MigrateException.oneLine(e.getMessage()),
           Measures.of(), limits);
     }
   }

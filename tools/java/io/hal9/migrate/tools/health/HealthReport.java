@@ -1,7 +1,7 @@
 package io.hal9.migrate.tools.health;
 
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.tools.ToolCode;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +55,7 @@ public record HealthReport(List<CheckResult> results) {
   public Hal9MigrateException failure() {
     List<String> failures = failures();
     String more = failures.size() > 1 ? " (and " + (failures.size() - 1) + " more failed)" : "";
-    return new Hal9MigrateException(ErrorCode.HEALTH_FAILED, "health check failed: " + failures.get(0) + more, failures, null);
+    return new Hal9MigrateException(ToolCode.HEALTH_FAILED, "health check failed: " + failures.get(0) + more, failures, null);
   }
 
   public Map<String, Object> toMap() {

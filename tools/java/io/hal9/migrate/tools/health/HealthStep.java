@@ -1,7 +1,5 @@
 package io.hal9.migrate.tools.health;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hal9.migrate.engine.spi.Batch;
 import io.hal9.migrate.engine.spi.Step;
 import io.hal9.migrate.engine.spi.StepContext;
@@ -12,7 +10,6 @@ import org.slf4j.LoggerFactory;
 /** One health gate in a plan: measure, record the measurements, then pass, warn or stop the run. */
 final class HealthStep implements Step {
   private static final Logger log = LoggerFactory.getLogger(HealthStep.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final List<HealthCheck> checks;
   private final boolean warnOnly;
@@ -23,7 +20,7 @@ final class HealthStep implements Step {
   }
 
   @Override
-  public void run(StepContext context) throws JsonProcessingException {
+  public void run(StepContext context) {
     HealthReport report = HealthReport.run(checks, HealthTarget.of(context.dataSource()));
     for (CheckResult result : report.results()) {
       String line = "health {} {}: {}";
@@ -34,8 +31,7 @@ final class HealthStep implements Step {
       }
     }
     // Recorded before the verdict, so a failed gate's figures stay in its checkpoint.
-    String measurements = JSON.writeValueAsString(report.toMap());
-    context.commit(tx -> new Batch(null, 0, measurements));
+    context.commit(tx -> Batch.of(null, 0).withCounters(report.toMap()));
     if (!report.failed().isEmpty() && !warnOnly) {
       throw report.failure();
     }

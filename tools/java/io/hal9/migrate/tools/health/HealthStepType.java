@@ -3,10 +3,10 @@ package io.hal9.migrate.tools.health;
 import static io.hal9.migrate.engine.spi.Param.Kind.BOOLEAN;
 import static io.hal9.migrate.engine.spi.Param.Kind.LIST;
 
-import io.hal9.migrate.engine.plan.StepDefinition;
 import io.hal9.migrate.engine.spi.Param;
 import io.hal9.migrate.engine.spi.Problems;
 import io.hal9.migrate.engine.spi.Step;
+import io.hal9.migrate.engine.spi.StepDefinition;
 import io.hal9.migrate.engine.spi.StepType;
 import java.util.List;
 

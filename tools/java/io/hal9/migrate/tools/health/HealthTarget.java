@@ -1,8 +1,7 @@
 package io.hal9.migrate.tools.health;
 
-import io.hal9.migrate.checkpoints.Databases;
-import io.hal9.migrate.engine.DataSources;
-import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.api.DataSources;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -52,7 +51,7 @@ public final class HealthTarget implements AutoCloseable {
   public DSLContext dsl() {
     if (dsl == null) {
       DataSource source = dataSource();
-      dsl = Databases.dsl(source, Databases.dialect(source));
+      dsl = DataSources.dsl(source);
     }
     return dsl;
   }

@@ -4,12 +4,12 @@ import static org.jooq.impl.DSL.count;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hal9.migrate.engine.DataSources;
-import io.hal9.migrate.engine.tables.Catalog;
-import io.hal9.migrate.engine.tables.Column;
-import io.hal9.migrate.engine.tables.Keyset;
-import io.hal9.migrate.engine.tables.RowKey;
-import io.hal9.migrate.engine.tables.UserTable;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.engine.spi.tables.Catalog;
+import io.hal9.migrate.engine.spi.tables.Column;
+import io.hal9.migrate.engine.spi.tables.Keyset;
+import io.hal9.migrate.engine.spi.tables.RowKey;
+import io.hal9.migrate.engine.spi.tables.UserTable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Random;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record;
 import org.jooq.Record2;
+import org.jooq.Record;
 import org.jooq.Table;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,7 +101,7 @@ final class NeuronsCheck implements HealthCheck {
       return new CheckResult(kind(), tableName, status, scan.total == 0 ? "no neurons in " + tableName : summary, measured, limits);
     } catch (RuntimeException e) {
       return new CheckResult(kind(), tableName, CheckStatus.FAILED, "cannot read " + tableName + ": "
-          + DataSources.oneLine(e.getMessage()), Measures.of(), limits);
+          + Hal9MigrateException.oneLine(e.getMessage()), Measures.of(), limits);
     }
   }
 

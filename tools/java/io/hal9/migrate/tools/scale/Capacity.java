@@ -1,7 +1,7 @@
 package io.hal9.migrate.tools.scale;
 
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.tools.ToolCode;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +45,7 @@ public record Capacity(String what, CpuMemory need, CpuMemory free, CpuMemory la
     }
     List<String> details = List.of(fits + " of " + added() + " fit", perPod(), "largest free on one node " + largest,
         "free in all " + free, "need " + need);
-    throw new Hal9MigrateException(ErrorCode.CAPACITY_SHORT, "node capacity short for " + what + ": " + details.get(0)
+    throw new Hal9MigrateException(ToolCode.CAPACITY_SHORT, "node capacity short for " + what + ": " + details.get(0)
         + " (" + String.join("; ", details.subList(1, 4)) + "); nothing was changed", details, null);
   }
 

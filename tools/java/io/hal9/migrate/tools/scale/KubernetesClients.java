@@ -1,12 +1,13 @@
 package io.hal9.migrate.tools.scale;
 
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9MigrateException;
-import io.hal9.migrate.engine.Secrets;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.hal9.migrate.engine.api.ErrorCode;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.engine.api.Secrets;
+import io.hal9.migrate.tools.ToolCode;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,13 +66,13 @@ public final class KubernetesClients {
     String server = config.getMasterUrl();
     Hal9MigrateException failure;
     if (e.getCode() == 404) {
-      failure = new Hal9MigrateException(ErrorCode.K8S_NOT_FOUND, doing + ": not found on " + server);
+      failure = new Hal9MigrateException(ToolCode.K8S_NOT_FOUND, doing + ": not found on " + server);
     } else if (e.getCode() == 0 || isIo(e)) {
-      failure = new Hal9MigrateException(ErrorCode.K8S_UNREACHABLE, doing + ": cannot reach the Kubernetes API at " + server
+      failure = new Hal9MigrateException(ToolCode.K8S_UNREACHABLE, doing + ": cannot reach the Kubernetes API at " + server
           + " (" + rootMessage(e) + ")");
     } else {
       String reason = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : rootMessage(e);
-      failure = new Hal9MigrateException(ErrorCode.K8S_REFUSED, doing + ": refused by " + server + " (HTTP " + e.getCode()
+      failure = new Hal9MigrateException(ToolCode.K8S_REFUSED, doing + ": refused by " + server + " (HTTP " + e.getCode()
           + ": " + reason + ")");
     }
     String redacted = Secrets.redact(Secrets.redact(failure.getMessage(), config.getOauthToken()), config.getPassword());

@@ -5,8 +5,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.KubernetesClientTimeoutException;
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.tools.ToolCode;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -26,7 +26,7 @@ final class RolloutWait {
     } catch (KubernetesClientTimeoutException e) {
       Deployment last = client.apps().deployments().inNamespace(namespace).withName(name).get();
       String state = last == null ? "deleted meanwhile" : status(last);
-      throw new Hal9MigrateException(ErrorCode.ROLLOUT_TIMEOUT, "deployment " + namespace + "/" + name + " not ready after "
+      throw new Hal9MigrateException(ToolCode.ROLLOUT_TIMEOUT, "deployment " + namespace + "/" + name + " not ready after "
           + timeout.toSeconds() + "s: " + state + " (the change stays applied)");
     } catch (KubernetesClientException e) {
       throw KubernetesClients.failure(client, "waiting for deployment " + namespace + "/" + name, e);

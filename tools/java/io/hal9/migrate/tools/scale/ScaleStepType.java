@@ -7,10 +7,10 @@ import static io.hal9.migrate.engine.spi.Param.Kind.POSITIVE_INTEGER;
 import static io.hal9.migrate.engine.spi.Param.Kind.STRING;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.hal9.migrate.engine.plan.StepDefinition;
 import io.hal9.migrate.engine.spi.Param;
 import io.hal9.migrate.engine.spi.Problems;
 import io.hal9.migrate.engine.spi.Step;
+import io.hal9.migrate.engine.spi.StepDefinition;
 import io.hal9.migrate.engine.spi.StepType;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -10,8 +10,9 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.CrossVersionObjectReferenc
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.api.ErrorCode;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.tools.ToolCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -173,7 +174,7 @@ public final class Scaler {
       throw KubernetesClients.failure(client, "reading deployment " + namespace + "/" + name, e);
     }
     if (deployment == null) {
-      throw new Hal9MigrateException(ErrorCode.K8S_NOT_FOUND, "deployment " + namespace + "/" + name + " not found on "
+      throw new Hal9MigrateException(ToolCode.K8S_NOT_FOUND, "deployment " + namespace + "/" + name + " not found on "
           + client.getConfiguration().getMasterUrl());
     }
     return deployment;
@@ -186,7 +187,7 @@ public final class Scaler {
       if (request.hpa() != null) {
         HorizontalPodAutoscaler hpa = hpas.withName(request.hpa()).get();
         if (hpa == null) {
-          throw new Hal9MigrateException(ErrorCode.K8S_NOT_FOUND, "autoscaler " + namespace + "/" + request.hpa()
+          throw new Hal9MigrateException(ToolCode.K8S_NOT_FOUND, "autoscaler " + namespace + "/" + request.hpa()
               + " not found on " + client.getConfiguration().getMasterUrl());
         }
         return hpa;
@@ -202,7 +203,7 @@ public final class Scaler {
             + name(deployment) + " (" + String.join(", ", targeting.stream().map(Scaler::name).toList()) + "): name one");
       }
       if (targeting.isEmpty() && !request.emergency()) {
-        throw new Hal9MigrateException(ErrorCode.K8S_NOT_FOUND, "no autoscaler targets deployment " + namespace + "/"
+        throw new Hal9MigrateException(ToolCode.K8S_NOT_FOUND, "no autoscaler targets deployment " + namespace + "/"
             + name(deployment) + " on " + client.getConfiguration().getMasterUrl() + ": name one");
       }
       return targeting.isEmpty() ? null : targeting.get(0);
@@ -227,7 +228,7 @@ public final class Scaler {
       return containers.get(0);
     }
     return containers.stream().filter(c -> c.getName().equals(name)).findFirst()
-        .orElseThrow(() -> new Hal9MigrateException(ErrorCode.K8S_NOT_FOUND, "container '" + name + "' not found in deployment "
+        .orElseThrow(() -> new Hal9MigrateException(ToolCode.K8S_NOT_FOUND, "container '" + name + "' not found in deployment "
             + namespace + "/" + name(deployment) + " (containers: " + String.join(", ", names) + ")"));
   }
 

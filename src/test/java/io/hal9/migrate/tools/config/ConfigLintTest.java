@@ -3,8 +3,8 @@ package io.hal9.migrate.tools.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hal9.migrate.engine.ErrorCode;
-import io.hal9.migrate.engine.Hal9MigrateException;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.tools.ToolCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -203,8 +203,7 @@ class ConfigLintTest {
 
     assertThatThrownBy(() -> lint(dir, dir.resolve("missing")))
         .isInstanceOfSatisfying(Hal9MigrateException.class, e -> {
-          assertThat(e.code()).isEqualTo(ErrorCode.CONFIG_UNREADABLE);
-          assertThat(e.code().exitCode()).isEqualTo(2);
+          assertThat(e.code()).isEqualTo(ToolCode.CONFIG_UNREADABLE);
           assertThat(e.details()).containsExactly(
               dir.resolve("missing") + ": no such file or directory",
               at("bad.env", 2) + "invalid .env line: expected NAME=VALUE",

@@ -1,0 +1,148 @@
+package io.hal9.migrate.checkpoints;
+
+import static io.hal9.migrate.checkpoints.EngineTables.*;
+import static org.jooq.impl.DSL.currentLocalDateTime;
+import static org.jooq.impl.DSL.inline;
+
+import org.jooq.DSLContext;
+
+/**
+ * One fenced transaction of the lock holder, and the checkpoint transitions it can record: everything written
+ * here, and through {@link #dsl()}, commits together, or not at all when the lock was lost.
+ */
+public final class CheckpointTx {
+  private final DSLContext tx;
+  private final String runId;
+
+  CheckpointTx(DSLContext tx, String runId) {
+    this.tx = tx;
+    this.runId = runId;
+  }
+
+  /** The transaction itself, for the unit of work that commits with the checkpoint. */
+  public DSLContext dsl() {
+    return tx;
+  }
+
+  /** Marks a step running (creating its row on first start) and counts the attempt. */
+  public void started(String stepId, String version, String type, String checksum) {
+    int updated = tx.update(STEPS)
+        .set(STEP_STATE, StepState.RUNNING.label())
+        .set(STEP_VERSION, version)
+        .set(STEP_TYPE, type)
+        .set(STEP_CHECKSUM, checksum)
+        .set(STEP_ATTEMPTS, STEP_ATTEMPTS.plus(inline(1)))
+        .setNull(STEP_ERROR)
+        .set(STEP_RUN, runId)
+        .set(STEP_UPDATED, currentLocalDateTime())
+        .setNull(STEP_FINISHED)
+        .where(STEP_ID.eq(stepId))
+        .execute();
+    if (updated == 0) {
+      tx.insertInto(STEPS)
+          .set(STEP_ID, stepId)
+          .set(STEP_VERSION, version)
+          .set(STEP_TYPE, type)
+          .set(STEP_CHECKSUM, checksum)
+          .set(STEP_STATE, StepState.RUNNING.label())
+          .set(STEP_ROWS, 0L)
+          .set(STEP_ATTEMPTS, 1)
+          .set(STEP_RUN, runId)
+          .set(STEP_STARTED, currentLocalDateTime())
+          .set(STEP_UPDATED, currentLocalDateTime())
+          .execute();
+    }
+  }
+
+  /** A committed batch: the cursor to resume after, the rows done so far and the step's counters (JSON, or null). */
+  public void progressed(String stepId, String cursor, long rows, String counters) {
+    tx.update(STEPS)
+        .set(STEP_CURSOR, cursor)
+        .set(STEP_ROWS, rows)
+        .set(STEP_COUNTERS, counters)
+        .set(STEP_UPDATED, currentLocalDateTime())
+        .where(STEP_ID.eq(stepId))
+        .execute();
+  }
+
+  /** What the step needs to undo its work (JSON), kept until the step is rolled back; retries leave it as it is. */
+  public void undoRecorded(String stepId, String record) {
+    tx.update(STEPS).set(STEP_UNDO, record).set(STEP_UPDATED, currentLocalDateTime()).where(STEP_ID.eq(stepId)).execute();
+  }
+
+  public void finished(String stepId) {
+    tx.update(STEPS)
+        .set(STEP_STATE, StepState.DONE.label())
+        .set(STEP_UPDATED, currentLocalDateTime())
+        .set(STEP_FINISHED, currentLocalDateTime())
+        .where(STEP_ID.eq(stepId))
+        .execute();
+  }
+
+  /** The step failed; its last committed cursor stays for the rerun. */
+  public void failed(String stepId, String error) {
+    tx.update(STEPS)
+        .set(STEP_STATE, StepState.FAILED.label())
+        .set(STEP_ERROR, error)
+        .set(STEP_UPDATED, currentLocalDateTime())
+        .where(STEP_ID.eq(stepId))
+        .execute();
+  }
+
+  /**
+   * A rollback of the step begins: its cursor and rows now count the undo. Resuming an interrupted rollback keeps
+   * them; the counters and undo record stay, for the undo to read.
+   */
+  public void rollingBack(String stepId) {
+    tx.update(STEPS)
+        .set(STEP_STATE, StepState.ROLLING_BACK.label())
+        .setNull(STEP_CURSOR)
+        .set(STEP_ROWS, 0L)
+        .set(STEP_RUN, runId)
+        .set(STEP_UPDATED, currentLocalDateTime())
+        .where(STEP_ID.eq(stepId).and(STEP_STATE.ne(StepState.ROLLING_BACK.label())))
+        .execute();
+  }
+
+  /** After a rollback the step starts from scratch on the next run. */
+  public void rolledBack(String stepId) {
+    tx.update(STEPS)
+        .set(STEP_STATE, StepState.ROLLED_BACK.label())
+        .setNull(STEP_CURSOR)
+        .set(STEP_ROWS, 0L)
+        .setNull(STEP_COUNTERS)
+        .setNull(STEP_UNDO)
+        .set(STEP_UPDATED, currentLocalDateTime())
+        .set(STEP_FINISHED, currentLocalDateTime())
+        .where(STEP_ID.eq(stepId))
+        .execute();
+  }
+
+  /** A version applied or rolled back, with the run that did it. */
+  public void recorded(HistoryAction action, String version, String description, String script, String checksum,
+      long millis) {
+    tx.insertInto(HISTORY)
+        .set(HISTORY_VERSION, version)
+        .set(HISTORY_DESCRIPTION, description)
+        .set(HISTORY_SCRIPT, script)
+        .set(HISTORY_ACTION, action.label())
+        .set(HISTORY_CHECKSUM, checksum)
+        .set(HISTORY_RUN, runId)
+        .set(HISTORY_BY, RunLock.host())
+        .set(HISTORY_ON, currentLocalDateTime())
+        .set(HISTORY_MILLIS, millis)
+        .execute();
+  }
+
+  /** The stored checksum becomes the plan's: the edit of an applied step is accepted. */
+  public void checksumAccepted(String stepId, String checksum) {
+    tx.update(STEPS).set(STEP_CHECKSUM, checksum).where(STEP_ID.eq(stepId)).execute();
+  }
+
+  /** A step no longer in the plans leaves the engine's tables, its row data included. */
+  public void forgotten(String stepId) {
+    tx.deleteFrom(STEPS).where(STEP_ID.eq(stepId)).execute();
+    tx.deleteFrom(SNAPSHOTS).where(SNAPSHOT_STEP.eq(stepId)).execute();
+    tx.deleteFrom(REJECTS).where(REJECT_STEP.eq(stepId)).execute();
+  }
+}

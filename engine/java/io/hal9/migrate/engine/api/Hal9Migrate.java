@@ -1,0 +1,96 @@
+package io.hal9.migrate.engine.api;
+
+import io.hal9.migrate.engine.internal.command.DryRunCommand;
+import io.hal9.migrate.engine.internal.command.Engine;
+import io.hal9.migrate.engine.internal.command.HistoryCommand;
+import io.hal9.migrate.engine.internal.command.MigrateCommand;
+import io.hal9.migrate.engine.internal.command.RepairCommand;
+import io.hal9.migrate.engine.internal.command.RollbackCommand;
+import io.hal9.migrate.engine.internal.command.StatusCommand;
+import io.hal9.migrate.engine.internal.command.UnlockCommand;
+import io.hal9.migrate.engine.internal.command.ValidateCommand;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The engine, as a library: {@code Hal9Migrate.configure().dataSource(ds).plans(dir).load().migrate()}. Each
+ * method is one command of the CLI; failures are thrown as {@link Hal9MigrateException}, never returned.
+ */
+public final class Hal9Migrate implements AutoCloseable {
+  private final Engine engine;
+
+  Hal9Migrate(Engine engine) {
+    this.engine = engine;
+  }
+
+  public static Configuration configure() {
+    return new Configuration();
+  }
+
+  /**
+   * Applies every pending version up to the configured target, resuming an interrupted step from its cursor.
+   *
+   * @throws Hal9MigrateException LOCKED, CHECKSUM_MISMATCH, HISTORY_MISMATCH, ROLLBACK_INCOMPLETE, PLAN_INVALID,
+   *     STEP_FAILED (or a step's own code), LOCK_LOST, STOPPED
+   */
+  public MigrateResult migrate() {
+    return new MigrateCommand(engine).execute();
+  }
+
+  /** What {@link #migrate()} would do, writing nothing; the pending steps are checked against the database. */
+  public MigrateResult dryRun() {
+    return new DryRunCommand(engine).execute();
+  }
+
+  /**
+   * Undoes every applied version after {@code to}, newest first, each step in reverse order; refuses before touching
+   * anything when one of those steps has no undo.
+   *
+   * @throws Hal9MigrateException USAGE (not a version), ROLLBACK_REFUSED, LOCKED, drift, STEP_FAILED, LOCK_LOST
+   */
+  public RollbackResult rollback(String to) {
+    return new RollbackCommand(engine, Configuration.version(to)).execute();
+  }
+
+  /** Realigns the database's record with the plans: accepts edited steps and/or forgets removed ones. */
+  public RepairResult repair(boolean acceptChanged, boolean forgetMissing) {
+    return new RepairCommand(engine, acceptChanged, forgetMissing).execute();
+  }
+
+  public Status status() {
+    return new StatusCommand(engine).execute();
+  }
+
+  public List<HistoryLine> history() {
+    return new HistoryCommand(engine).execute();
+  }
+
+  /** Checks the plan against what the database has applied. @throws Hal9MigrateException on drift */
+  public Status validate() {
+    return new ValidateCommand(engine).execute();
+  }
+
+  /**
+   * Also checks the pending steps against the live database, as {@link #migrate()} does before its first write.
+   *
+   * @return the ids of pending steps that can only be checked when they run (an earlier one may change the schema)
+   */
+  public List<String> validateDatabase() {
+    return new ValidateCommand(engine).againstDatabase();
+  }
+
+  /** Releases the run lock by hand; its holder, if still alive, can commit nothing afterwards. */
+  public Optional<LockInfo> unlock() {
+    return new UnlockCommand(engine).execute();
+  }
+
+  /** Asks a running command to stop at the next batch boundary, after saving its checkpoint. */
+  public void stop() {
+    engine.stop();
+  }
+
+  @Override
+  public void close() {
+    engine.close();
+  }
+}

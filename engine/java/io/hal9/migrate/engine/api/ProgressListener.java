@@ -1,0 +1,34 @@
+package io.hal9.migrate.engine.api;
+
+import java.time.Duration;
+
+/** Follows a run step by step and batch by batch; the CLI draws its progress bar from these calls. */
+public interface ProgressListener {
+  ProgressListener NONE = new ProgressListener() {};
+
+  /** A step starts (or resumes with {@code rowsDone} rows already committed). */
+  default void stepStarted(StepInfo step, long rowsDone) {}
+
+  /** {@code total} is -1 until the step announces it. */
+  default void batchCommitted(StepInfo step, long rowsDone, long total) {}
+
+  /** How long one batch's transaction took: its writes, its checkpoint and the commit. */
+  default void transactionCommitted(StepInfo step, Duration took) {}
+
+  default void stepFinished(StepInfo step, Ending ending, long rowsDone, Duration elapsed) {}
+
+  /** Which step: its version, id and type. */
+  record StepInfo(String version, String id, String type) {}
+
+  /** How a step's attempt ended. */
+  enum Ending {
+    DONE,
+    FAILED,
+    /** Stopped at a batch boundary, or cut off by a lost lock: the committed checkpoint holds. */
+    STOPPED;
+
+    public String label() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+}

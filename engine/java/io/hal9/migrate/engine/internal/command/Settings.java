@@ -1,0 +1,13 @@
+package io.hal9.migrate.engine.internal.command;
+
+import io.hal9.migrate.engine.api.ProgressListener;
+import io.hal9.migrate.engine.internal.plan.VersionNumber;
+import java.time.Duration;
+
+/**
+ * The knobs of one engine, validated by {@code Configuration}.
+ *
+ * @param target the last version to apply, or null for all
+ * @param password kept out of every message
+ */
+public record Settings(VersionNumber target, ProgressListener progress, Duration lease, Duration lockWait, String password) {}

@@ -1,0 +1,267 @@
+package io.hal9.migrate.engine.internal.command;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hal9.migrate.checkpoints.CheckpointTx;
+import io.hal9.migrate.checkpoints.CheckpointWriter;
+import io.hal9.migrate.checkpoints.RowRecords;
+import io.hal9.migrate.checkpoints.RowReject;
+import io.hal9.migrate.checkpoints.RowSnapshot;
+import io.hal9.migrate.checkpoints.StepCheckpoint;
+import io.hal9.migrate.engine.api.ProgressListener.StepInfo;
+import io.hal9.migrate.engine.api.ProgressListener;
+import io.hal9.migrate.engine.spi.Batch;
+import io.hal9.migrate.engine.spi.Rejects;
+import io.hal9.migrate.engine.spi.Snapshot;
+import io.hal9.migrate.engine.spi.Snapshots;
+import io.hal9.migrate.engine.spi.StepContext;
+import io.hal9.migrate.engine.spi.StepDefinition;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.Record2;
+import org.jooq.SQLDialect;
+import org.jooq.Select;
+
+/** One step being applied or undone: its checkpoint as committed so far, and the one way to commit more. */
+final class StepRun implements StepContext {
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final StepDefinition definition;
+  private final Direction direction;
+  private final StepInfo info;
+  private final CheckpointWriter writer;
+  private final DSLContext reads;
+  private final RowRecords records;
+  private final ProgressListener progress;
+  private final BooleanSupplier stopRequested;
+  private String cursor;
+  private long rows;
+  private String counters;
+  private String undoRecord;
+  private volatile long total = -1;
+  private boolean completed;
+  private Consumer<CheckpointTx> onDone = tx -> {};
+  private Consumer<CheckpointTx> firstWrite;
+
+  /** @param checkpoint the step's checkpoint as it stands, or null on its first run */
+  StepRun(StepDefinition definition, StepCheckpoint checkpoint, Direction direction, Engine engine, CheckpointWriter writer) {
+    this.definition = definition;
+    this.direction = direction;
+    this.info = new StepInfo(definition.version(), definition.id(), definition.type());
+    this.writer = writer;
+    this.reads = engine.reads();
+    this.records = engine.store().rows(definition.id());
+    this.progress = engine.settings().progress();
+    this.stopRequested = engine::stopRequested;
+    boolean resumes = direction.resumes(checkpoint);
+    this.cursor = resumes ? checkpoint.cursor() : null;
+    this.rows = resumes ? checkpoint.rows() : 0;
+    this.counters = direction.keepsCounters(checkpoint) ? checkpoint.counters() : null;
+    this.undoRecord = checkpoint == null ? null : checkpoint.undoRecord();
+  }
+
+  StepInfo info() {
+    return info;
+  }
+
+  /** What the first transaction writes first (an atomic step's started mark), until one commits. */
+  void firstWrite(Consumer<CheckpointTx> first) {
+    this.firstWrite = first;
+  }
+
+  /** What the first transaction would have written first, while none committed; else nothing. */
+  Consumer<CheckpointTx> pendingFirstWrite() {
+    return firstWrite == null ? tx -> {} : firstWrite;
+  }
+
+  /** What else commits in the transaction that marks the step done (the version's history line). */
+  void onDone(Consumer<CheckpointTx> onDone) {
+    this.onDone = onDone;
+  }
+
+  /** Marks the step done (rolled back) with its last batch, if the step did not. */
+  void completeIfNot() {
+    if (!completed) {
+      complete(tx -> Batch.of(cursor, 0));
+    }
+  }
+
+  @Override
+  public StepDefinition definition() {
+    return definition;
+  }
+
+  @Override
+  public DataSource dataSource() {
+    return writer.fencedDataSource();
+  }
+
+  @Override
+  public SQLDialect dialect() {
+    return reads.dialect();
+  }
+
+  @Override
+  public DSLContext dsl() {
+    return reads;
+  }
+
+  @Override
+  public String cursor() {
+    return cursor;
+  }
+
+  @Override
+  public long rows() {
+    return rows;
+  }
+
+  @Override
+  public <C> C counters(Class<C> type) {
+    return read(counters, type, "counters");
+  }
+
+  @Override
+  public <U> U undoRecord(Class<U> type) {
+    return read(undoRecord, type, "undo record");
+  }
+
+  @Override
+  public void recordUndo(Object record) {
+    String json = write(record);
+    writer.run(tx -> {
+      pendingFirstWrite().accept(tx);
+      tx.undoRecorded(definition.id(), json);
+    });
+    firstWrite = null;
+    undoRecord = json;
+  }
+
+  @Override
+  public Snapshots snapshots() {
+    return new Snapshots() {
+      @Override
+      public void save(DSLContext tx, List<Snapshot> snapshots) {
+        records.snapshotted(tx, snapshots.stream().map(s -> new RowSnapshot(s.key(), s.before())).toList());
+      }
+
+      @Override
+      public void save(DSLContext tx, Select<? extends Record2<String, String>> selected) {
+        records.snapshotted(tx, selected);
+      }
+
+      @Override
+      public List<Snapshot> after(String afterKey, int limit) {
+        return records.snapshots(afterKey, limit).stream().map(s -> new Snapshot(s.key(), s.before())).toList();
+      }
+
+      @Override
+      public void remove(DSLContext tx, Collection<String> keys) {
+        records.snapshotsRemoved(tx, keys);
+      }
+
+      @Override
+      public void removeThrough(DSLContext tx, String lastKey) {
+        records.snapshotsRemovedThrough(tx, lastKey);
+      }
+    };
+  }
+
+  @Override
+  public Rejects rejects() {
+    return new Rejects() {
+      @Override
+      public void save(DSLContext tx, List<io.hal9.migrate.engine.spi.Reject> rejects) {
+        records.rejected(tx, rejects.stream().map(r -> new RowReject(r.key(), r.reason())).toList());
+      }
+
+      @Override
+      public void clear(DSLContext tx) {
+        records.rejectsCleared(tx);
+      }
+    };
+  }
+
+  @Override
+  public void expect(long totalRows) {
+    this.total = totalRows;
+  }
+
+  @Override
+  public Batch commit(Function<DSLContext, Batch> work) {
+    Batch batch = write(work, false);
+    if (stopRequested.getAsBoolean()) {
+      throw new StopRequested();
+    }
+    return batch;
+  }
+
+  @Override
+  public Batch complete(Function<DSLContext, Batch> work) {
+    return write(work, true);
+  }
+
+  @Override
+  public RuntimeException lockLostOr(RuntimeException failure, Supplier<String> committed) {
+    return StepFailures.lockLost(failure, writer)
+        .<RuntimeException>map(lost -> lost.committed(committed.get()))
+        .orElse(failure);
+  }
+
+  private Batch write(Function<DSLContext, Batch> work, boolean done) {
+    if (completed) {
+      throw new IllegalStateException("step '" + definition.id() + "' is already complete");
+    }
+    long started = System.nanoTime();
+    String[] json = new String[1];
+    Batch batch = writer.inTransaction(tx -> {
+      pendingFirstWrite().accept(tx);
+      Batch b = work.apply(tx.dsl());
+      json[0] = b.counters() != null ? write(b.counters()) : counters;
+      tx.progressed(definition.id(), b.cursor(), rows + b.rows(), json[0]);
+      if (done && direction == Direction.UNDO) {
+        tx.rolledBack(definition.id());
+      } else if (done) {
+        tx.finished(definition.id());
+        onDone.accept(tx);
+      }
+      return b;
+    });
+    firstWrite = null;
+    cursor = batch.cursor();
+    rows += batch.rows();
+    counters = json[0];
+    completed = done;
+    progress.transactionCommitted(info, Duration.ofNanos(System.nanoTime() - started));
+    progress.batchCommitted(info, rows, total);
+    return batch;
+  }
+
+  private <T> T read(String json, Class<T> type, String what) {
+    if (json == null) {
+      return null;
+    }
+    try {
+      return JSON.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("step '" + definition.id() + "': its " + what + " " + json + " do not read as "
+          + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private static String write(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+}

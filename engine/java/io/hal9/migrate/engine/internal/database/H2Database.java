@@ -1,0 +1,144 @@
+package io.hal9.migrate.engine.internal.database;
+
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.row;
+import static org.jooq.impl.DSL.val;
+
+import io.hal9.migrate.checkpoints.LockDialect;
+import io.hal9.migrate.engine.spi.tables.Identifier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.flywaydb.core.api.configuration.Configuration;
+import org.flywaydb.core.internal.database.h2.H2Parser;
+import org.flywaydb.core.internal.parser.Parser;
+import org.flywaydb.core.internal.parser.ParsingContext;
+import org.jooq.BatchBindStep;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.DataType;
+import org.jooq.Field;
+import org.jooq.JSON;
+import org.jooq.RowN;
+import org.jooq.SQLDialect;
+import org.jooq.Table;
+import org.jooq.conf.ParamCastMode;
+import org.jooq.impl.DSL;
+
+final class H2Database implements Database {
+  static final H2Database INSTANCE = new H2Database();
+
+  private H2Database() {}
+
+  @Override
+  public SQLDialect dialect() {
+    return SQLDialect.H2;
+  }
+
+  @Override
+  public String planKey() {
+    return "h2";
+  }
+
+  @Override
+  public LockDialect locks() {
+    return LockDialect.H2;
+  }
+
+  @Override
+  public Parser sqlParser(Configuration configuration) {
+    return new H2Parser(configuration, new ParsingContext());
+  }
+
+  @Override
+  public boolean upperCase() {
+    return true;
+  }
+
+  /** An unqualified name is looked up in the session's current schema, as H2 does. */
+  @Override
+  public Optional<String[]> resolve(DSLContext dsl, List<Identifier> parts) {
+    String schema = parts.size() == 2 ? parts.get(0).folded(true)
+        : dsl.resultQuery("SELECT CURRENT_SCHEMA").fetchOne(0, String.class);
+    String table = parts.get(parts.size() - 1).folded(true);
+    boolean exists = dsl.resultQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = {0}"
+        + " AND TABLE_NAME = {1}", val(schema), val(table)).fetchOne(0, Integer.class) > 0;
+    return exists ? Optional.of(new String[] {schema, table}) : Optional.empty();
+  }
+
+  @Override
+  public int vectorDimensions(DSLContext dsl, String schema, String table, String column) {
+    return 0;
+  }
+
+  @Override
+  public boolean transformsJsonInDatabase() {
+    return false;
+  }
+
+  @Override
+  public void tuneForBatch(DSLContext tx) {}
+
+  /** MERGE from a VALUES list: H2 has no UPDATE .. FROM, and binds JSON its own way. */
+  @Override
+  public void updateByKey(DSLContext tx, Table<?> table, List<Field<Object>> keys, List<Field<?>> columns,
+      List<Object[]> values) {
+    List<Field<?>> targets = new ArrayList<>(keys);
+    targets.addAll(columns);
+    String[] names = new String[targets.size()];
+    for (int i = 0; i < names.length; i++) {
+      names[i] = "c" + i;
+    }
+    int rows = values.get(0).length;
+    RowN[] valueRows = new RowN[rows];
+    for (int r = 0; r < rows; r++) {
+      List<Field<?>> row = new ArrayList<>(targets.size());
+      for (int i = 0; i < targets.size(); i++) {
+        row.add(bind(targets.get(i).getDataType(), values.get(i)[r]));
+      }
+      valueRows[r] = row(row);
+    }
+    Table<?> v = DSL.values(valueRows).as("v", names);
+    Condition matches = DSL.noCondition();
+    for (int k = 0; k < keys.size(); k++) {
+      matches = matches.and(keys.get(k).eq(field(name("v", names[k]))));
+    }
+    Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
+    for (int c = 0; c < columns.size(); c++) {
+      assignments.put(columns.get(c), field(name("v", names[keys.size() + c])));
+    }
+    tx.mergeInto(table).using(v).on(matches).whenMatchedThenUpdate().set(assignments).execute();
+  }
+
+  /**
+   * MERGE .. KEY as one JDBC batch (jOOQ's MERGE USING emulation of a large multi-row ON CONFLICT exhausts a small
+   * heap on H2).
+   */
+  @Override
+  public void upsert(DSLContext tx, Table<?> table, List<Field<?>> columns, List<Field<?>> values,
+      List<Field<?>> conflictKey, List<Field<?>> updated, List<Object[]> binds) {
+    DSLContext dsl = forRowBinds(tx);
+    BatchBindStep batch = dsl.batch(dsl.mergeInto(table).columns(columns).key(conflictKey).values(values));
+    for (Object[] row : binds) {
+      batch = batch.bind(row);
+    }
+    batch.execute();
+  }
+
+  @Override
+  public DSLContext forRowBinds(DSLContext tx) {
+    return DSL.using(tx.configuration().deriveSettings(s -> s.withParamCastMode(ParamCastMode.NEVER)));
+  }
+
+  /** A JSON document given as text, bound as H2's JSON; anything else as its column's type. */
+  @SuppressWarnings("unchecked")
+  private static Field<?> bind(DataType<?> type, Object value) {
+    if (type.getType() == JSON.class) {
+      return val(value == null ? null : JSON.valueOf((String) value), (DataType<JSON>) type);
+    }
+    return val(value, (DataType<Object>) type);
+  }
+}
