@@ -7,8 +7,10 @@ import static org.jooq.impl.DSL.jsonObject;
 import static org.jooq.impl.DSL.key;
 import static org.jooq.impl.DSL.select;
 
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
 import org.flywaydb.core.api.migration.Context;
 import org.jooq.DSLContext;
@@ -35,8 +37,11 @@ public final class EngineSchema {
 
   private EngineSchema() {}
 
+  /** How long a first run waits for another process that is creating the engine's tables at the same moment. */
+  private static final Duration CONCURRENT_CREATION = Duration.ofSeconds(10);
+
   static void migrate(DataSource dataSource) {
-    Flyway.configure()
+    Flyway flyway = Flyway.configure()
         .dataSource(dataSource)
         .table(HISTORY_TABLE)
         .locations(new String[0]) // no scanning: the engine's migrations are the Java classes below
@@ -44,8 +49,36 @@ public final class EngineSchema {
             new V4__Opaque_snapshots_and_undo_records())
         .baselineOnMigrate(true) // the target database usually holds the user's tables already
         .baselineVersion("0")
-        .load()
-        .migrate();
+        .load();
+    long giveUp = System.nanoTime() + CONCURRENT_CREATION.toNanos();
+    while (true) {
+      try {
+        flyway.migrate();
+        return;
+      } catch (FlywayException e) {
+        // Flyway locks its history table only once the table exists: two first runs can both see none, and the
+        // one that creates it second, or finds it still empty, fails. Once the first has baselined, Flyway's
+        // own lock orders the rest, so the loser tries again.
+        if (System.nanoTime() > giveUp || !creatingConcurrently(e)) {
+          throw e;
+        }
+        pause();
+      }
+    }
+  }
+
+  private static boolean creatingConcurrently(FlywayException e) {
+    String message = String.valueOf(e.getMessage()) + (e.getCause() == null ? "" : " " + e.getCause().getMessage());
+    return message.contains("already exists");
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while another process creates the engine's tables", interrupted);
+    }
   }
 
   static final class V1__Engine_tables extends BaseJavaMigration {
