@@ -5,6 +5,8 @@ import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.tools.ToolCode;
 import io.hal9.migrate.tools.bench.EmbeddingBench;
 import io.hal9.migrate.tools.bench.NeuronStateBench;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -20,53 +22,98 @@ final class BenchCommand implements Runnable {
     throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing benchmark (neuron-state or embedding)");
   }
 
-  @Command(name = "neuron-state",
-      description = "The neuron-state step against a plain JDBC keyset loop on identical data (in a scratch schema hal9_bench).")
+  @Command(name = "neuron-state", description = "The neuron-state step, snapshots off and on, against a hand-written "
+      + "JDBC loop and (PostgreSQL) hand-written SQL, on copies of one seeded table (in a scratch schema hal9_bench).")
   static final class NeuronState extends ToolCommand {
-    @Option(names = "--rows", paramLabel = "N", description = "Rows in each table (default 100000).")
+    @Option(names = "--rows", paramLabel = "N", description = "Rows in the table (default 100000).")
     long rows = 100_000;
 
-    @Option(names = "--batch-size", paramLabel = "B", description = "Rows per batch for both (default 1000).")
+    @Option(names = "--batch-size", paramLabel = "B", description = "Rows per batch for the engine and the loop (default 1000).")
     int batchSize = 1000;
 
-    @Option(names = "--snapshot", paramLabel = "true|false", arity = "1", description = "Keep per-row snapshots (default false).")
-    boolean snapshot;
+    @Option(names = "--rounds", paramLabel = "R", description = "Runs of each contender; medians are reported (default 3).")
+    int rounds = 3;
+
+    @Option(names = "--step", paramLabel = "FILE",
+        description = "A neuron-state step (its ops) to measure instead of the light and demo shapes; repeatable.")
+    List<Path> steps = new ArrayList<>();
 
     @Override
     Map<String, Object> execute() throws Exception {
-      NeuronStateBench.Result r = new NeuronStateBench(options.url, options.user, options.password(), rows, batchSize, snapshot).run();
-      out.line(String.format(Locale.ROOT, "neuron-state on %s: %,d rows, batch %d, snapshot %s", r.database(), r.rows(),
-          r.batchSize(), r.snapshot() ? "on" : "off"));
-      out.line(String.format(Locale.ROOT, "  plain JDBC loop  %,10.0f rows/s  %7.2f s  peak heap %4d MB", r.plain().rowsPerSecond(),
-          r.plain().seconds(), r.plain().peakHeapBytes() >> 20));
-      out.line(String.format(Locale.ROOT, "  engine step      %,10.0f rows/s  %7.2f s  peak heap %4d MB", r.engine().rowsPerSecond(),
-          r.engine().seconds(), r.engine().peakHeapBytes() >> 20));
-      out.line(String.format(Locale.ROOT, "  ratio engine/plain %.2fx; checkpoint transaction p50 %.1f ms, p99 %.1f ms (%d batches)",
-          r.ratio(), r.transactionP50Millis(), r.transactionP99Millis(), r.transactions()));
-      out.line("  results identical row for row: " + (r.identical() ? "yes" : "NO"));
+      if (rows < 1 || rounds < 1 || batchSize < 1 || batchSize > 100_000) {
+        throw new Hal9MigrateException(ErrorCode.USAGE, "expected --rows >= 1, --rounds >= 1 and --batch-size in 1..100000");
+      }
+      List<NeuronStateBench.Shape> shapes = new ArrayList<>();
+      for (Path step : steps) {
+        try {
+          shapes.add(NeuronStateBench.Shape.fromStepFile(step));
+        } catch (java.io.IOException | IllegalArgumentException e) {
+          throw new Hal9MigrateException(ErrorCode.USAGE, "--step " + step + ": " + Hal9MigrateException.oneLine(e.getMessage()));
+        }
+      }
+      NeuronStateBench.Result r = new NeuronStateBench(options.url, options.user, options.password(), rows, batchSize, rounds,
+          shapes).run();
+      out.line(String.format(Locale.ROOT, "neuron-state on %s: %,d rows, batch %d, medians of %d round(s)", r.database(), r.rows(),
+          r.batchSize(), r.rounds()));
+      List<Map<String, Object>> shapeFields = new ArrayList<>();
+      for (NeuronStateBench.ShapeResult shape : r.shapes()) {
+        out.line("shape " + shape.shape() + ":");
+        for (NeuronStateBench.Contender c : shape.contenders()) {
+          out.line(String.format(Locale.ROOT, "  %-22s %,10.0f rows/s  peak heap %4d MB%s", c.name(), c.rowsPerSecond(),
+              c.peakHeapBytes() >> 20, differences(shape, c.name())));
+        }
+        for (NeuronStateBench.Ratio ratio : shape.ratios()) {
+          out.line(String.format(Locale.ROOT, "  %-22s %.2fx %s", ratio.of(), ratio.value(), ratio.to()));
+        }
+        shapeFields.add(shapeFields(shape));
+      }
+      NeuronStateBench.Ratio weakest = r.weakest();
+      out.line(String.format(Locale.ROOT, "weakest ratio: %.2fx (%s: %s / %s)", weakest.value(), weakest.shape(), weakest.of(),
+          weakest.to()));
       Map<String, Object> fields = new LinkedHashMap<>();
       fields.put("benchmark", "neuron-state");
       fields.put("database", r.database());
       fields.put("rows", r.rows());
       fields.put("batchSize", r.batchSize());
-      fields.put("snapshot", r.snapshot());
-      fields.put("plain", phase(r.plain()));
-      fields.put("engine", phase(r.engine()));
-      fields.put("ratio", r.ratio());
-      fields.put("checkpointTransactionP50Ms", r.transactionP50Millis());
-      fields.put("checkpointTransactionP99Ms", r.transactionP99Millis());
+      fields.put("rounds", r.rounds());
+      fields.put("shapes", shapeFields);
       fields.put("identical", r.identical());
+      fields.put("weakest", ratioFields(weakest));
       if (!r.identical()) {
-        throw new CheckFailed(ToolCode.INTERNAL, "the engine's results differ from the plain loop's", List.of(), fields);
+        throw new CheckFailed(ToolCode.INTERNAL, "a contender's results differ from the engine's", List.of(), fields);
       }
       return fields;
     }
 
-    private static Map<String, Object> phase(NeuronStateBench.Phase phase) {
+    private static String differences(NeuronStateBench.ShapeResult shape, String contender) {
+      Long n = shape.differences().get(contender);
+      return n == null ? "" : n == 0 ? "  same rows as the engine" : String.format(Locale.ROOT, "  %,d ROWS DIFFER", n);
+    }
+
+    private static Map<String, Object> shapeFields(NeuronStateBench.ShapeResult shape) {
       Map<String, Object> fields = new LinkedHashMap<>();
-      fields.put("rowsPerSecond", phase.rowsPerSecond());
-      fields.put("seconds", phase.seconds());
-      fields.put("peakHeapBytes", phase.peakHeapBytes());
+      fields.put("shape", shape.shape());
+      List<Map<String, Object>> contenders = new ArrayList<>();
+      for (NeuronStateBench.Contender c : shape.contenders()) {
+        Map<String, Object> contender = new LinkedHashMap<>();
+        contender.put("name", c.name());
+        contender.put("rowsPerSecond", c.rowsPerSecond());
+        contender.put("rounds", c.rounds());
+        contender.put("peakHeapBytes", c.peakHeapBytes());
+        contender.put("differentRows", shape.differences().get(c.name()));
+        contenders.add(contender);
+      }
+      fields.put("contenders", contenders);
+      fields.put("ratios", shape.ratios().stream().map(NeuronState::ratioFields).toList());
+      return fields;
+    }
+
+    private static Map<String, Object> ratioFields(NeuronStateBench.Ratio ratio) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("shape", ratio.shape());
+      fields.put("engine", ratio.of());
+      fields.put("baseline", ratio.to());
+      fields.put("ratio", ratio.value());
       return fields;
     }
   }

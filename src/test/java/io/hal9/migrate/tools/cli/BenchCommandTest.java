@@ -6,20 +6,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.hal9.migrate.support.Cli;
 import io.hal9.migrate.support.OnBothDatabases;
 import io.hal9.migrate.support.TestDatabase;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code bench} on a few thousand rows: that it measures both sides, gets the same result, reports it in the
+ * {@code bench} on a few thousand rows: that it measures every contender, gets the same result, reports it in the
  * stable JSON shape and leaves no scratch schema behind. Its figures are not asserted: speed lives in benchmarks.
  */
 class BenchCommandTest {
   @TempDir Path dir;
 
   @OnBothDatabases
-  void neuronStateBenchComparesBothSidesAndCleansUp(TestDatabase db) throws Exception {
-    Cli.Result bench = new Cli(db, dir).raw("bench", "neuron-state", "--url", db.url(), "--rows", "3000", "--batch-size",
-        "500", "--json");
+  void neuronStateBenchMeasuresEveryContenderOnBothShapesAndPrintsTheWeakestRatioLast(TestDatabase db) throws Exception {
+    Cli cli = new Cli(db, dir);
+    Cli.Result bench = cli.raw("bench", "neuron-state", "--url", db.url(), "--rows", "3000", "--batch-size", "500",
+        "--rounds", "1", "--json");
 
     assertThat(bench.exit()).as(bench.toString()).isZero();
     JsonNode json = bench.json();
@@ -27,10 +31,45 @@ class BenchCommandTest {
     assertThat(json.at("/database").asText()).isEqualTo(db.name());
     assertThat(json.at("/rows").asLong()).isEqualTo(3000);
     assertThat(json.at("/identical").asBoolean()).isTrue();
-    assertThat(json.at("/plain/rowsPerSecond").asDouble()).isPositive();
-    assertThat(json.at("/engine/rowsPerSecond").asDouble()).isPositive();
-    assertThat(json.at("/ratio").asDouble()).isPositive();
+    List<String> contenders = new ArrayList<>(List.of("engine, snapshots off", "engine, snapshots on", "hand-written loop"));
+    if (db.isPostgres()) {
+      contenders.add("hand-written SQL"); // the bound is PostgreSQL's jsonb
+    }
+    assertThat(texts(json.at("/shapes"), "shape")).containsExactly("light", "demo");
+    double weakest = Double.MAX_VALUE;
+    for (JsonNode shape : json.at("/shapes")) {
+      assertThat(texts(shape.at("/contenders"), "name")).containsExactlyElementsOf(contenders);
+      for (JsonNode contender : shape.at("/contenders")) {
+        assertThat(contender.at("/rowsPerSecond").asDouble()).as(contender.toString()).isPositive();
+        if (!contender.at("/name").asText().equals("engine, snapshots off")) {
+          assertThat(contender.at("/differentRows").asLong()).as(contender.toString()).isZero();
+        }
+      }
+      assertThat(shape.at("/ratios")).hasSize(db.isPostgres() ? 4 : 2);
+      for (JsonNode ratio : shape.at("/ratios")) {
+        weakest = Math.min(weakest, ratio.at("/ratio").asDouble());
+      }
+    }
+    assertThat(json.at("/weakest/ratio").asDouble()).isEqualTo(weakest);
     assertThat(db.queryLong("SELECT count(*) FROM information_schema.schemata WHERE lower(schema_name) = 'hal9_bench'")).isZero();
+
+    Path step = Files.writeString(dir.resolve("V9__mine.yaml"), "steps:\n  - id: mine\n    type: neuron-state\n"
+        + "    ops:\n      - multiply: {field: bias, by: 3}\n      - remove: {field: legacy}\n");
+    Cli.Result mine = cli.raw("bench", "neuron-state", "--url", db.url(), "--rows", "1000", "--rounds", "1", "--step",
+        step.toString());
+    assertThat(mine.exit()).as(mine.toString()).isZero();
+    List<String> lines = mine.out().lines().toList();
+    assertThat(lines).contains("shape V9__mine.yaml:").noneMatch(line -> line.contains("DIFFER"));
+    assertThat(lines.get(lines.size() - 1)).startsWith("weakest ratio: ").contains("V9__mine.yaml: engine, snapshots");
+  }
+
+  @OnBothDatabases
+  void aStepFileWithoutOpsIsExit2NamingIt(TestDatabase db) throws Exception {
+    Path step = Files.writeString(dir.resolve("V1__x.yaml"), "steps:\n  - id: a\n    type: sql\n    sql: SELECT 1\n");
+    Cli.Result bench = new Cli(db, dir).raw("bench", "neuron-state", "--url", db.url(), "--step", step.toString());
+
+    assertThat(bench.exit()).isEqualTo(2);
+    assertThat(bench.errors()).containsExactly("--step " + step + ": " + step + ": expected a neuron-state step with a list of 'ops'");
   }
 
   @OnBothDatabases
@@ -53,5 +92,11 @@ class BenchCommandTest {
     assertThat(bench.exit()).isEqualTo(2);
     assertThat(bench.errors()).containsExactly("expected --rows >= 1, --duplicates in [0, 1), --batch-size in 1..10000 and "
         + "--model all-minilm-l6-v2 or ngram-hash");
+  }
+
+  private static List<String> texts(JsonNode array, String field) {
+    List<String> texts = new ArrayList<>();
+    array.forEach(item -> texts.add(item.path(field).asText()));
+    return texts;
   }
 }
