@@ -152,6 +152,9 @@ final class BenchCommand implements Runnable {
           r.rowsPerSecond(), r.embedded(), r.seconds()));
       out.line(String.format(Locale.ROOT, "  cache hit rate   %.4f  (%,d evictions)", r.cacheHitRate(), r.cacheEvictions()));
       out.line(String.format(Locale.ROOT, "  peak heap        %d MB", r.peakHeapBytes() >> 20));
+      out.line(String.format(Locale.ROOT, "  bare model loop  %,10.0f texts/s  (the %,d labels in batches of %d, no database)",
+          r.bareModelTextsPerSecond(), r.distinctLabels(), batchSize));
+      out.line(String.format(Locale.ROOT, "ratio step/bare model: %.2fx", r.ratioToBareModel()));
       Map<String, Object> fields = new LinkedHashMap<>();
       fields.put("benchmark", "embedding");
       fields.put("database", r.database());
@@ -166,6 +169,8 @@ final class BenchCommand implements Runnable {
       fields.put("cacheHitRate", r.cacheHitRate());
       fields.put("cacheEvictions", r.cacheEvictions());
       fields.put("peakHeapBytes", r.peakHeapBytes());
+      fields.put("bareModelTextsPerSecond", r.bareModelTextsPerSecond());
+      fields.put("ratioToBareModel", r.ratioToBareModel());
       return fields;
     }
   }

@@ -1,6 +1,7 @@
 package io.hal9.migrate.tools.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.hal9.migrate.support.Cli;
@@ -82,6 +83,9 @@ class BenchCommandTest {
     assertThat(json.at("/command").asText()).isEqualTo("bench embedding");
     assertThat(json.at("/rows").asLong()).isEqualTo(2000);
     assertThat(json.at("/cacheHitRate").asDouble()).isBetween(0.39, 0.41);
+    assertThat(json.at("/bareModelTextsPerSecond").asDouble()).isPositive();
+    assertThat(json.at("/ratioToBareModel").asDouble())
+        .isCloseTo(json.at("/textsPerSecond").asDouble() / json.at("/bareModelTextsPerSecond").asDouble(), offset(1e-9));
     assertThat(db.queryLong("SELECT count(*) FROM information_schema.schemata WHERE lower(schema_name) = 'hal9_bench'")).isZero();
   }
 
