@@ -69,7 +69,7 @@ public final class NeuronStateBench {
       JsonNode root = YAML.readTree(file.toFile());
       JsonNode step = root != null && root.has("steps") ? root.path("steps").path(0) : root;
       if (step == null || !step.path("ops").isArray() || step.path("ops").isEmpty()) {
-        throw new IllegalArgumentException(file + ": expected a neuron-state step with a list of 'ops'");
+        throw new IllegalArgumentException("expected a neuron-state step with a list of 'ops'");
       }
       return new Shape(file.getFileName().toString(), step.path("ops"));
     }

@@ -70,7 +70,7 @@ class BenchCommandTest {
     Cli.Result bench = new Cli(db, dir).raw("bench", "neuron-state", "--url", db.url(), "--step", step.toString());
 
     assertThat(bench.exit()).isEqualTo(2);
-    assertThat(bench.errors()).containsExactly("--step " + step + ": " + step + ": expected a neuron-state step with a list of 'ops'");
+    assertThat(bench.errors()).containsExactly("--step " + step + ": expected a neuron-state step with a list of 'ops'");
   }
 
   @OnBothDatabases
