@@ -12,11 +12,15 @@ import java.time.LocalDateTime;
 import java.util.Collection;
 import java.util.List;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.InsertValuesStep3;
 import org.jooq.InsertValuesStep4;
+import org.jooq.Record1;
 import org.jooq.Record2;
 import org.jooq.Record;
+import org.jooq.ResultQuery;
 import org.jooq.Select;
+import org.jooq.Table;
 import org.jooq.impl.DSL;
 
 /**
@@ -49,6 +53,17 @@ public final class RowRecords {
         .select(select(inline(stepId), field(name("r", "k"), String.class), field(name("r", "b"), String.class))
             .from(rows.asTable("r", "k", "b")))
         .execute();
+  }
+
+  /**
+   * The statement that keeps the snapshots {@code rows} holds ({@code key} and {@code before} as text), returning
+   * their keys. Not run here: it is part of a step's own statement, a data-modifying CTE that reads what the step's
+   * UPDATE returned, so a batch changes and snapshots its rows in one pass.
+   */
+  public ResultQuery<Record1<String>> snapshotting(Table<?> rows, Field<String> key, Field<String> before) {
+    return DSL.insertInto(SNAPSHOTS, SNAPSHOT_STEP, SNAPSHOT_KEY, SNAPSHOT_BEFORE)
+        .select(select(inline(stepId), key, before).from(rows))
+        .returningResult(SNAPSHOT_KEY);
   }
 
   /** Up to {@code limit} snapshots in key order after {@code afterKey} (null: the first); rollback restores them. */

@@ -25,9 +25,13 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record1;
 import org.jooq.Record2;
+import org.jooq.ResultQuery;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
+import org.jooq.Table;
 
 /** One step being applied or undone: its checkpoint as committed so far, and the one way to commit more. */
 final class StepRun implements StepContext {
@@ -156,6 +160,11 @@ final class StepRun implements StepContext {
       @Override
       public void save(DSLContext tx, Select<? extends Record2<String, String>> selected) {
         records.snapshotted(tx, selected);
+      }
+
+      @Override
+      public ResultQuery<Record1<String>> saving(Table<?> rows, Field<String> key, Field<String> before) {
+        return records.snapshotting(rows, key, before);
       }
 
       @Override

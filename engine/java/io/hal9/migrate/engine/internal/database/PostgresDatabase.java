@@ -92,8 +92,9 @@ final class PostgresDatabase implements Database {
    */
   @Override
   public void tuneForBatch(DSLContext tx) {
-    tx.execute("SET LOCAL jit = off");
-    tx.execute("SET LOCAL enable_nestloop = off");
+    // set_config(.., true) is SET LOCAL: both in one round trip.
+    tx.select(DSL.function("set_config", String.class, DSL.inline("jit"), DSL.inline("off"), DSL.inline(true)),
+        DSL.function("set_config", String.class, DSL.inline("enable_nestloop"), DSL.inline("off"), DSL.inline(true))).fetch();
   }
 
   /** UPDATE .. FROM unnest(one array per column): a few bind values however large the batch. */

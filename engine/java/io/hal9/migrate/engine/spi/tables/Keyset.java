@@ -78,15 +78,21 @@ public final class Keyset {
    * columns: both databases walk a composite index with it.
    */
   public Condition after(RowKey key) {
-    if (key == null) {
-      return DSL.noCondition();
-    }
-    return fields.size() == 1 ? fields.get(0).gt(values(key).get(0)) : DSL.row(fields).gt(DSL.row(values(key)));
+    return key == null ? DSL.noCondition() : after(values(key));
+  }
+
+  /** Rows whose key comes after the one {@code values} give, one per key column (bind parameters, say). */
+  public Condition after(List<Field<Object>> values) {
+    return fields.size() == 1 ? fields.get(0).gt(values.get(0)) : DSL.row(fields).gt(DSL.row(values));
   }
 
   /** Rows whose key is {@code key} or comes before it. */
   public Condition atMost(RowKey key) {
-    return fields.size() == 1 ? fields.get(0).le(values(key).get(0)) : DSL.row(fields).le(DSL.row(values(key)));
+    return atMost(values(key));
+  }
+
+  public Condition atMost(List<Field<Object>> values) {
+    return fields.size() == 1 ? fields.get(0).le(values.get(0)) : DSL.row(fields).le(DSL.row(values));
   }
 
   public Condition is(RowKey key) {

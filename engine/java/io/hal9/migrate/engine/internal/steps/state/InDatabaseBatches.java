@@ -11,31 +11,31 @@ import org.jooq.DSLContext;
 
 /**
  * Neuron-state batches transformed by the database: the next batch's key range is found while this one is written;
- * a batch's snapshots, UPDATE, rejects and checkpoint share one transaction, as on the Java path.
+ * a batch's UPDATE, snapshots, rejects and checkpoint share one transaction, as on the Java path.
  */
 final class InDatabaseBatches implements BatchPipeline.Batches<RowKey, InDatabaseBatches.Range> {
   private final StepContext context;
   private final StateTable table;
-  private final StatePushdown pushdown;
+  private final PushdownStatements statements;
   private final NeuronStateStep.Settings settings;
   private StateCounters counters;
 
   /** The keys in (after, boundary.lastKey], with the rows counted. */
-  record Range(RowKey after, StateTable.Boundary boundary) {}
+  record Range(RowKey after, PushdownStatements.Boundary boundary) {}
 
   InDatabaseBatches(StepContext context, StateTable table, StatePushdown pushdown, NeuronStateStep.Settings settings,
       StateCounters counters) {
     this.context = context;
     this.table = table;
-    this.pushdown = pushdown;
+    this.statements = new PushdownStatements(table, pushdown, settings, context.snapshots());
     this.settings = settings;
     this.counters = counters;
   }
 
   @Override
   public Range prepare(RowKey after) {
-    StateTable.Boundary boundary = table.boundary(context.dsl(), after, settings.batchSize(), settings.fromVersion());
-    return boundary.rows() == 0 ? null : new Range(after, boundary);
+    PushdownStatements.Boundary boundary = statements.boundary(context.dsl(), after);
+    return boundary == null ? null : new Range(after, boundary);
   }
 
   @Override
@@ -48,21 +48,15 @@ final class InDatabaseBatches implements BatchPipeline.Batches<RowKey, InDatabas
     RowKey first = batch.after();
     RowKey last = batch.boundary().lastKey();
     Database.of(tx.dialect()).tuneForBatch(tx);
-    if (settings.snapshot()) {
-      table.snapshotInDatabase(tx, context.snapshots(), first, last, settings.fromVersion());
-    }
-    int migrated = table.transformInDatabase(tx, pushdown, first, last, settings.fromVersion(), settings.toVersion());
-    List<Reject> rejects = migrated < batch.boundary().fromRows()
-        ? table.rejectedInDatabase(tx, pushdown, first, last, settings.fromVersion()) : List.of();
+    PushdownStatements.Outcome outcome = statements.transform(tx, first, last);
+    // Rejected rows are neither changed nor snapshotted; their reasons are only looked for when there are some.
+    List<Reject> rejects = outcome.migrated() < outcome.fromRows() ? statements.rejected(tx, first, last) : List.of();
     if (!rejects.isEmpty() && !settings.skipInvalid()) {
       throw NeuronStateStep.invalid(table, table.keys().parse(rejects.get(0).key()), rejects.get(0).reason());
     }
-    if (settings.snapshot() && !rejects.isEmpty()) {
-      // Rejected rows are not changed: no snapshot, or a rollback would overwrite a later fix of the row.
-      context.snapshots().remove(tx, rejects.stream().map(Reject::key).toList());
-    }
     context.rejects().save(tx, rejects);
-    counters = counters.plus(migrated, batch.boundary().rows() - batch.boundary().fromRows(), rejects.size());
-    return new Batch(table.keys().json(last), batch.boundary().rows(), counters);
+    long rows = batch.boundary().rows();
+    counters = counters.plus(outcome.migrated(), rows - outcome.fromRows(), rejects.size());
+    return new Batch(table.keys().json(last), rows, counters);
   }
 }

@@ -1,5 +1,6 @@
 package io.hal9.migrate.engine.internal.steps.state;
 
+import static org.jooq.impl.DSL.inline;
 import static org.jooq.impl.DSL.jsonObject;
 import static org.jooq.impl.DSL.key;
 
@@ -31,7 +32,7 @@ record NeuronSnapshot(String state, Integer version, String layer) {
 
   /** The same document, built by the database from the row's columns. */
   static Field<String> inDatabase(Field<String> stateText, Field<Integer> version, Field<String> layer) {
-    return jsonObject(key("state").value(stateText.cast(SQLDataType.VARCHAR)), key("version").value(version),
-        key("layer").value(layer == null ? DSL.castNull(String.class) : layer)).cast(SQLDataType.VARCHAR);
+    return jsonObject(key(inline("state")).value(stateText.cast(SQLDataType.VARCHAR)), key(inline("version")).value(version),
+        key(inline("layer")).value(layer == null ? DSL.castNull(String.class) : layer)).cast(SQLDataType.VARCHAR);
   }
 }

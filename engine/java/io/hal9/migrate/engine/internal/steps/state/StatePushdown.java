@@ -17,6 +17,7 @@ import io.hal9.migrate.engine.internal.steps.state.StateOps.Rename;
 import io.hal9.migrate.engine.internal.steps.state.StateOps.SetField;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -31,17 +32,26 @@ import org.jooq.impl.SQLDataType;
  * The ops of a step as PostgreSQL jsonb expressions, so a whole batch is transformed inside the database with
  * no row leaving it. Each op maps (document, layer, reason) to new ones with exactly the Java op's result,
  * rejection reason included; paths with numeric parts are left to Java (jsonb would index arrays by them).
+ *
+ * <p>Every change to a jsonb document rebuilds all of it, which is most of what the chain costs. So a run of ops on
+ * top-level fields does not touch the document: each keeps its fields' new values aside (SQL NULL where the field
+ * goes), and one stage after the run writes them all in at most two rebuilds (remove, then add). An op on a nested
+ * path, or one reading the document, first has the run written.
  */
 final class StatePushdown {
   private static final JSONB EMPTY = JSONB.valueOf("{}");
 
-  /** One stage of the chain: the document, the layer and the first rejection reason (null while valid). */
-  record Stage(Field<JSONB> state, Field<String> layer, Field<String> rejection) {}
+  /**
+   * One stage of the chain: the document, the layer, the first rejection reason (null while valid), and the values
+   * of top-level fields changed since the document was last written (SQL NULL: the field is gone).
+   */
+  record Stage(Field<JSONB> state, Field<String> layer, Field<String> rejection, Map<String, Field<JSONB>> pending) {}
 
-  private final List<Op> ops;
+  /** The chain's stages in order: an op, or null where the pending fields are written into the document. */
+  private final List<Op> stages;
 
-  private StatePushdown(List<Op> ops) {
-    this.ops = ops;
+  private StatePushdown(List<Op> stages) {
+    this.stages = stages;
   }
 
   /** Empty when an op cannot be done exactly in SQL. */
@@ -53,76 +63,169 @@ final class StatePushdown {
         }
       }
     }
-    return Optional.of(new StatePushdown(ops));
+    List<Op> stages = new ArrayList<>();
+    boolean pending = false;
+    for (Op op : ops) {
+      boolean onTopLevel = onTopLevelFields(op);
+      if (pending && !onTopLevel && !(op instanceof LayerMap l && l.path() == null)) {
+        stages.add(null);
+        pending = false;
+      }
+      stages.add(op);
+      pending |= onTopLevel;
+    }
+    if (pending) {
+      stages.add(null);
+    }
+    return Optional.of(new StatePushdown(stages));
   }
 
+  /** The stages of the chain (more than the ops where runs of them are written in). */
   int size() {
-    return ops.size();
+    return stages.size();
   }
 
   /** Stage 0 from the stored document: not an object is the one problem JSONB leaves possible. */
   static Stage start(Field<JSONB> state, Field<String> layer) {
     Condition object = typeOf(state).eq(inline("object"));
     return new Stage(when(object, state).otherwise(inline(EMPTY)), layer,
-        when(object.not(), inline("state is not a JSON object")));
+        when(object.not(), inline("state is not a JSON object")), Map.of());
   }
 
   /**
-   * The stage after op {@code index}, from the previous one (whose fields are columns of a fenced subquery).
+   * The stage after stage {@code index}, from the previous one (whose fields are columns of a fenced subquery).
    * A rejected row is never written, so later ops may change its document freely; none of them can fail on
    * it, since every nested write checks its parent and stage 0 hands on objects only.
    */
   Stage apply(int index, Stage in, Map<String, Field<String>> columns) {
-    Op op = ops.get(index);
+    Op op = stages.get(index);
+    if (op == null) {
+      return written(in);
+    }
+    if (onTopLevelFields(op)) {
+      return onTopLevel(op, in);
+    }
     Field<JSONB> s = in.state();
     if (op instanceof Rename r) {
       Field<JSONB> value = at(s, r.from());
       Stage set = setCreating(removeAt(s, r.from()), r.to(), value, in);
       return new Stage(when(value.isNull(), s).otherwise(set.state()), in.layer(),
-          set.rejection() == null ? in.rejection() : coalesce(in.rejection(), when(value.isNotNull(), set.rejection())));
+          set.rejection() == null ? in.rejection() : coalesce(in.rejection(), when(value.isNotNull(), set.rejection())),
+          in.pending());
     }
     if (op instanceof Clamp c) {
-      Field<BigDecimal> number = textAt(s, c.field()).cast(SQLDataType.NUMERIC);
-      Field<BigDecimal> clamped = number;
-      if (c.min() != null) {
-        clamped = DSL.greatest(clamped, inline(c.min()));
-      }
-      if (c.max() != null) {
-        clamped = DSL.least(clamped, inline(c.max()));
-      }
-      return numeric(in, c.field(), clamped);
+      return numeric(in, c.field(), clamped(textAt(s, c.field()).cast(SQLDataType.NUMERIC), c));
     }
     if (op instanceof Multiply m) {
       return numeric(in, m.field(), textAt(s, m.field()).cast(SQLDataType.NUMERIC).mul(inline(m.by())));
     }
     if (op instanceof SetField f) {
       Stage set = setCreating(s, f.field(), inline(JSONB.valueOf(f.value().toString())), in);
-      return new Stage(set.state(), in.layer(), set.rejection() == null ? in.rejection() : coalesce(in.rejection(), set.rejection()));
+      return new Stage(set.state(), in.layer(), set.rejection() == null ? in.rejection() : coalesce(in.rejection(), set.rejection()),
+          in.pending());
     }
     if (op instanceof Default d) {
       Field<JSONB> current = at(s, d.field());
       Condition missing = current.isNull().or(typeOf(current).eq(inline("null")));
       Stage set = setCreating(s, d.field(), inline(JSONB.valueOf(d.value().toString())), in);
       return new Stage(when(missing, set.state()).otherwise(s), in.layer(),
-          set.rejection() == null ? in.rejection() : coalesce(in.rejection(), when(missing, set.rejection())));
+          set.rejection() == null ? in.rejection() : coalesce(in.rejection(), when(missing, set.rejection())), in.pending());
     }
     if (op instanceof Remove r) {
-      return new Stage(removeAt(s, r.field()), in.layer(), in.rejection());
+      return new Stage(removeAt(s, r.field()), in.layer(), in.rejection(), in.pending());
     }
     if (op instanceof LayerMap l) {
       Field<String> value = l.path() != null ? textAt(s, l.path()) : columns.get(l.column());
       Field<String> otherwise = l.fallback() != null ? inline(l.fallback()) : in.layer();
       if (l.map().isEmpty()) {
-        return new Stage(s, otherwise, in.rejection());
+        return new Stage(s, otherwise, in.rejection(), in.pending());
       }
       CaseConditionStep<String> mapped = null;
       for (Map.Entry<String, String> entry : l.map().entrySet()) {
         Condition match = value.eq(inline(entry.getKey()));
         mapped = mapped == null ? when(match, inline(entry.getValue())) : mapped.when(match, inline(entry.getValue()));
       }
-      return new Stage(s, mapped.otherwise(otherwise), in.rejection());
+      return new Stage(s, mapped.otherwise(otherwise), in.rejection(), in.pending());
     }
     throw new IllegalStateException("no SQL for " + op);
+  }
+
+  /** Whether {@code op} changes top-level fields only, so its result can wait to be written into the document. */
+  private static boolean onTopLevelFields(Op op) {
+    if (op instanceof LayerMap) {
+      return false;
+    }
+    return paths(op).stream().allMatch(path -> path.parts().size() == 1);
+  }
+
+  /** An op of a run on top-level fields: the document stays, the fields' pending values change. */
+  private static Stage onTopLevel(Op op, Stage in) {
+    Map<String, Field<JSONB>> pending = new LinkedHashMap<>(in.pending());
+    Field<String> rejection = in.rejection();
+    if (op instanceof Rename r) {
+      Field<JSONB> value = current(in, r.from().last());
+      Field<JSONB> target = current(in, r.to().last());
+      pending.put(r.from().last(), DSL.castNull(JSONB.class));
+      pending.put(r.to().last(), coalesce(value, target));
+    } else if (op instanceof Clamp || op instanceof Multiply) {
+      String name = op instanceof Clamp c ? c.field().last() : ((Multiply) op).field().last();
+      Field<JSONB> value = current(in, name);
+      Field<String> type = typeOf(value);
+      Field<BigDecimal> number = value.cast(SQLDataType.NUMERIC);
+      Field<BigDecimal> result = op instanceof Clamp c ? clamped(number, c) : number.mul(inline(((Multiply) op).by()));
+      pending.put(name, DSL.choose(type).when(inline("number"), field("to_jsonb({0})", JSONB.class, result)).otherwise(value));
+      // NOT IN is null, so no reason, where the field is missing.
+      rejection = coalesce(rejection, when(type.notIn(inline("number"), inline("null")),
+          concat(inline("'" + name + "' is "), type, inline(", not a number"))));
+    } else if (op instanceof SetField f) {
+      pending.put(f.field().last(), inline(JSONB.valueOf(f.value().toString())));
+    } else if (op instanceof Default d) {
+      Field<JSONB> value = current(in, d.field().last());
+      pending.put(d.field().last(), when(value.isNull().or(typeOf(value).eq(inline("null"))), inline(JSONB.valueOf(d.value().toString())))
+          .otherwise(value));
+    } else if (op instanceof Remove r) {
+      pending.put(r.field().last(), DSL.castNull(JSONB.class));
+    } else {
+      throw new IllegalStateException("not an op on top-level fields: " + op);
+    }
+    return new Stage(in.state(), in.layer(), rejection, pending);
+  }
+
+  /** A top-level field's value as the ops so far leave it: pending, or still the document's. */
+  private static Field<JSONB> current(Stage in, String name) {
+    Field<JSONB> pending = in.pending().get(name);
+    return pending != null ? pending : field("{0} -> {1}", JSONB.class, in.state(), inline(name));
+  }
+
+  /**
+   * The pending fields written into the document: those gone removed, the others added, where there are any
+   * (PostgreSQL hands a document back as it is for an empty key list or an empty object).
+   */
+  private static Stage written(Stage in) {
+    List<Field<String>> gone = new ArrayList<>();
+    Field<JSONB> patch = inline(EMPTY);
+    for (Map.Entry<String, Field<JSONB>> entry : in.pending().entrySet()) {
+      Field<JSONB> value = entry.getValue();
+      gone.add(when(value.isNull(), inline(entry.getKey())));
+      // Parenthesised: the patch is built first out of small objects, then the document rebuilt once with it.
+      patch = field("({0} || {1})", JSONB.class, patch,
+          when(value.isNull(), inline(EMPTY)).otherwise(field("jsonb_build_object({0}, {1})", JSONB.class, inline(entry.getKey()), value)));
+    }
+    @SuppressWarnings("unchecked")
+    Field<String[]> keys = function("array_remove", String[].class, DSL.array(gone.toArray(Field[]::new)), DSL.castNull(String.class));
+    Field<JSONB> removed = field("{0} - {1}", JSONB.class, in.state(), keys);
+    return new Stage(field("({0}) || {1}", JSONB.class, removed, patch), in.layer(), in.rejection(), Map.of());
+  }
+
+  private static Field<BigDecimal> clamped(Field<BigDecimal> number, Clamp c) {
+    Field<BigDecimal> clamped = number;
+    if (c.min() != null) {
+      clamped = DSL.greatest(clamped, inline(c.min()));
+    }
+    if (c.max() != null) {
+      clamped = DSL.least(clamped, inline(c.max()));
+    }
+    return clamped;
   }
 
   /** Clamp and multiply: numbers change, JSON null and missing fields stay, anything else is rejected. */
@@ -132,7 +235,7 @@ final class StatePushdown {
     Field<JSONB> changed = setPath(s, path.parts(), field("to_jsonb({0})", JSONB.class, result));
     return new Stage(when(type.eq(inline("number")), changed).otherwise(s), in.layer(),
         coalesce(in.rejection(), when(type.isNotNull().and(type.notIn(inline("number"), inline("null"))),
-            concat(inline("'" + path + "' is "), type, inline(", not a number")))));
+            concat(inline("'" + path + "' is "), type, inline(", not a number")))), in.pending());
   }
 
   /**
@@ -150,10 +253,10 @@ final class StatePushdown {
     }
     Field<JSONB> set = setPath(s, parts, value);
     if (rejection == null) {
-      return new Stage(set, in.layer(), null);
+      return new Stage(set, in.layer(), null, in.pending());
     }
     Field<String> reason = rejection.otherwise(DSL.castNull(String.class));
-    return new Stage(when(reason.isNull(), set).otherwise(s), in.layer(), reason);
+    return new Stage(when(reason.isNull(), set).otherwise(s), in.layer(), reason, in.pending());
   }
 
   private static Field<JSONB> setPath(Field<JSONB> doc, List<String> parts, Field<JSONB> value) {

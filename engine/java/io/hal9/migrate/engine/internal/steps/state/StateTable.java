@@ -1,18 +1,12 @@
 package io.hal9.migrate.engine.internal.steps.state;
 
-import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.inline;
-import static org.jooq.impl.DSL.name;
-import static org.jooq.impl.DSL.row;
-import static org.jooq.impl.DSL.values;
 import static org.jooq.impl.DSL.when;
 
 import io.hal9.migrate.engine.internal.database.Database;
 import io.hal9.migrate.engine.internal.steps.JsonColumn;
 import io.hal9.migrate.engine.internal.steps.StepTables;
-import io.hal9.migrate.engine.spi.Reject;
 import io.hal9.migrate.engine.spi.Snapshot;
-import io.hal9.migrate.engine.spi.Snapshots;
 import io.hal9.migrate.engine.spi.StepDefinition;
 import io.hal9.migrate.engine.spi.tables.Column;
 import io.hal9.migrate.engine.spi.tables.ColumnType;
@@ -24,10 +18,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
@@ -36,6 +28,7 @@ import org.jooq.impl.SQLDataType;
 /**
  * The user's neuron table as a neuron-state step reads and writes it: keyset batches on its key (any unique,
  * orderable columns, each in its own type), and one set-based statement per batch instead of an UPDATE per row.
+ * What the database does itself when it runs the ops is in {@link PushdownStatements}.
  */
 final class StateTable {
   private final UserTable user;
@@ -111,6 +104,34 @@ final class StateTable {
 
   Table<Record> table() {
     return table;
+  }
+
+  /** The state column as written: its values are the documents in the column's own type. */
+  Field<Object> stateColumn() {
+    return state.field();
+  }
+
+  Field<String> stateText() {
+    return stateText;
+  }
+
+  Field<Integer> version() {
+    return version;
+  }
+
+  /** The layer column, or null when the step does not track layers. */
+  Field<String> layer() {
+    return layer;
+  }
+
+  /** The other columns the ops read (a layer-map's {@code from}), by name, as text. */
+  Map<String, Field<String>> extraColumns() {
+    Map<String, Field<String>> columns = new LinkedHashMap<>();
+    int i = 0;
+    for (String name : extraByName.keySet()) {
+      columns.put(name, extraColumns.get(i++));
+    }
+    return columns;
   }
 
   /**
@@ -191,127 +212,6 @@ final class StateTable {
       values.add(layers);
     }
     Database.of(tx.dialect()).updateByKey(tx, table, keys.fields(), columns, values);
-  }
-
-  /** Where a batch ends: its last key, its rows, and how many of them are at the step's from-version. */
-  record Boundary(RowKey lastKey, long rows, long fromRows) {}
-
-  /**
-   * The batch after {@code after}: its last key (read in key order, not as max(), which some key types lack) and
-   * its counts, from one query over the next {@code limit} keys.
-   */
-  Boundary boundary(DSLContext dsl, RowKey after, int limit, int fromVersion) {
-    List<Field<?>> inner = new ArrayList<>();
-    for (int k = 0; k < keys.size(); k++) {
-      inner.add(keys.fields().get(k).as("k" + k));
-    }
-    inner.add(version.as("v"));
-    Table<?> batch = dsl.select(inner).from(table).where(keys.after(after)).orderBy(keys.ascending()).limit(limit).asTable("b");
-    List<Field<?>> outer = new ArrayList<>();
-    List<org.jooq.SortField<?>> descending = new ArrayList<>();
-    for (int k = 0; k < keys.size(); k++) {
-      Field<Object> key = field(name("b", "k" + k), keys.fields().get(k).getDataType());
-      outer.add(key);
-      descending.add(key.desc());
-    }
-    outer.add(DSL.count().over());
-    outer.add(DSL.count().filterWhere(field(name("b", "v"), Integer.class).eq(inline(fromVersion))).over());
-    Record r = dsl.select(outer).from(batch).orderBy(descending).limit(1).fetchOne();
-    if (r == null) {
-      return new Boundary(null, 0, 0);
-    }
-    return new Boundary(keys.of(r, 0), r.get(keys.size(), Long.class), r.get(keys.size() + 1, Long.class));
-  }
-
-  /** The table's key columns equal to the columns k0, k1... of {@code alias}. */
-  private Condition joined(String alias) {
-    Condition condition = DSL.noCondition();
-    for (int k = 0; k < keys.size(); k++) {
-      condition = condition.and(keys.fields().get(k).eq(field(name(alias, "k" + k))));
-    }
-    return condition;
-  }
-
-  /** The rows at {@code fromVersion} with keys in (after, last]. */
-  private Condition range(RowKey after, RowKey last, int fromVersion) {
-    return keys.after(after).and(keys.atMost(last)).and(version.eq(inline(fromVersion)));
-  }
-
-  /** The key as a JSON array, computed by PostgreSQL, as snapshots and rejects keep it (see {@link Keyset#parse}). */
-  private Field<String> keyJson(List<? extends Field<?>> keyFields) {
-    return DSL.function("jsonb_build_array", JSONB.class, keyFields.toArray(Field[]::new)).cast(SQLDataType.VARCHAR);
-  }
-
-  /** Snapshots of the range's rows, taken by the database before the update, as {@link NeuronSnapshot} documents. */
-  void snapshotInDatabase(DSLContext tx, Snapshots snapshots, RowKey after, RowKey last, int fromVersion) {
-    snapshots.save(tx, tx.select(keyJson(keys.fields()), NeuronSnapshot.inDatabase(stateText, version, layer))
-        .from(table).where(range(after, last, fromVersion)));
-  }
-
-  /** Transforms the range in the database with one UPDATE; returns the rows changed (rejected ones are not). */
-  int transformInDatabase(DSLContext tx, StatePushdown pushdown, RowKey after, RowKey last, int fromVersion, int toVersion) {
-    Table<?> c = chain(tx, pushdown, after, last, fromVersion);
-    int n = pushdown.size();
-    Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
-    assignments.put(state.field(), field(name(c.getName(), "s" + n), JSONB.class));
-    assignments.put(version, inline(toVersion));
-    if (layer != null) {
-      assignments.put(layer, field(name(c.getName(), "l" + n), String.class));
-    }
-    // The range on the target too: the chain's row count is opaque to the planner, which would otherwise hash
-    // join it against a scan of the whole table (seconds per batch on 10 million rows).
-    return tx.update(table).set(assignments).from(c)
-        .where(joined(c.getName()).and(field(name(c.getName(), "r" + n)).isNull()).and(range(after, last, fromVersion)))
-        .execute();
-  }
-
-  /** The range's rows the ops reject, with the reason, in key order. */
-  List<Reject> rejectedInDatabase(DSLContext tx, StatePushdown pushdown, RowKey after, RowKey last, int fromVersion) {
-    Table<?> c = chain(tx, pushdown, after, last, fromVersion);
-    List<Field<Object>> k = new ArrayList<>();
-    for (int i = 0; i < keys.size(); i++) {
-      k.add(field(name(c.getName(), "k" + i)));
-    }
-    Field<String> reason = field(name(c.getName(), "r" + pushdown.size()), String.class);
-    return tx.select(keyJson(k), reason).from(c).where(reason.isNotNull()).orderBy(k)
-        .fetch(r -> new Reject(r.value1(), r.value2()));
-  }
-
-  /**
-   * One subquery per op, each fenced with OFFSET 0 so PostgreSQL computes every stage once per row instead of
-   * inlining the whole chain into each reference.
-   */
-  private Table<?> chain(DSLContext tx, StatePushdown pushdown, RowKey after, RowKey last, int fromVersion) {
-    StatePushdown.Stage start = StatePushdown.start(stateText.coerce(JSONB.class), layer == null ? DSL.castNull(String.class) : layer);
-    List<Field<?>> first = new ArrayList<>();
-    for (int k = 0; k < keys.size(); k++) {
-      first.add(keys.fields().get(k).as("k" + k));
-    }
-    first.addAll(List.of(start.state().as("s0"), start.layer().as("l0"), start.rejection().as("r0")));
-    List<String> extras = new ArrayList<>(extraByName.keySet());
-    for (int e = 0; e < extras.size(); e++) {
-      first.add(extraColumns.get(e).as("c" + e));
-    }
-    Table<?> stage = tx.select(first).from(table).where(range(after, last, fromVersion)).asTable("p0");
-    for (int i = 0; i < pushdown.size(); i++) {
-      String p = stage.getName();
-      Map<String, Field<String>> columns = new LinkedHashMap<>();
-      for (int e = 0; e < extras.size(); e++) {
-        columns.put(extras.get(e), field(name(p, "c" + e), String.class));
-      }
-      StatePushdown.Stage out = pushdown.apply(i, new StatePushdown.Stage(field(name(p, "s" + i), JSONB.class),
-          field(name(p, "l" + i), String.class), field(name(p, "r" + i), String.class)), columns);
-      List<Field<?>> next = new ArrayList<>();
-      for (int k = 0; k < keys.size(); k++) {
-        next.add(field(name(p, "k" + k)).as("k" + k));
-      }
-      next.addAll(List.of(out.state().as("s" + (i + 1)), out.layer().as("l" + (i + 1)), out.rejection().as("r" + (i + 1))));
-      for (int e = 0; e < extras.size(); e++) {
-        next.add(columns.get(extras.get(e)).as("c" + e));
-      }
-      stage = tx.select(next).from(stage).offset(inline(0)).asTable("p" + (i + 1));
-    }
-    return stage;
   }
 
   List<Snapshot> snapshots(List<StateRow> rows) {
