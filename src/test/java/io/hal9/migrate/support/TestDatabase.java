@@ -83,6 +83,24 @@ public abstract class TestDatabase implements AutoCloseable {
   }
 
   /** The tables of the default schema, lower-cased and sorted. */
+  /**
+   * The keys of the rows a step holds snapshots of: each row record's, and each member's of a batch's record
+   * (written by PostgreSQL's pushdown, see RowRecords#snapshotting).
+   */
+  public List<String> snapshottedKeys(String step) throws SQLException {
+    return queryRows(snapshottedKeysQuery(step, isPostgres()));
+  }
+
+  public long snapshottedRows(String step) throws SQLException {
+    return queryLong("SELECT count(*) FROM (" + snapshottedKeysQuery(step, isPostgres()) + ") k");
+  }
+
+  public static String snapshottedKeysQuery(String step, boolean postgres) {
+    String rows = "SELECT row_key FROM hal9_snapshots WHERE step_id = '" + step + "'";
+    return postgres ? rows + " AND row_key NOT LIKE '% (batch)' UNION ALL SELECT CAST(m -> 0 AS text) FROM hal9_snapshots,"
+        + " json_array_elements(CAST(before_value AS json)) m WHERE step_id = '" + step + "' AND row_key LIKE '% (batch)'" : rows;
+  }
+
   public List<String> tables() throws SQLException {
     String schema = isPostgres() ? "public" : "PUBLIC";
     List<String> tables = new ArrayList<>();

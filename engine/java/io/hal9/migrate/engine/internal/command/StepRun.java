@@ -7,6 +7,7 @@ import io.hal9.migrate.checkpoints.CheckpointWriter;
 import io.hal9.migrate.checkpoints.RowRecords;
 import io.hal9.migrate.checkpoints.RowReject;
 import io.hal9.migrate.checkpoints.RowSnapshot;
+import io.hal9.migrate.checkpoints.SnapshotPage;
 import io.hal9.migrate.checkpoints.StepCheckpoint;
 import io.hal9.migrate.engine.api.ProgressListener.StepInfo;
 import io.hal9.migrate.engine.api.ProgressListener;
@@ -26,7 +27,6 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Record1;
 import org.jooq.Record2;
 import org.jooq.ResultQuery;
 import org.jooq.SQLDialect;
@@ -163,13 +163,14 @@ final class StepRun implements StepContext {
       }
 
       @Override
-      public ResultQuery<Record1<String>> saving(Table<?> rows, Field<String> key, Field<String> before) {
-        return records.snapshotting(rows, key, before);
+      public ResultQuery<?> saving(Table<?> rows, Field<?> key, Field<?> before, Field<String> batchKey) {
+        return records.snapshotting(rows, key, before, batchKey);
       }
 
       @Override
-      public List<Snapshot> after(String afterKey, int limit) {
-        return records.snapshots(afterKey, limit).stream().map(s -> new Snapshot(s.key(), s.before())).toList();
+      public Page after(String afterKey, int limit) {
+        SnapshotPage page = records.snapshots(afterKey, limit);
+        return new Page(page.rows().stream().map(s -> new Snapshot(s.key(), s.before())).toList(), page.last());
       }
 
       @Override

@@ -75,6 +75,11 @@ public final class KeyRangeStatement {
       return keys.atMost(params(false));
     }
 
+    /** The range's last key, a value for each key column. */
+    public List<Field<Object>> last() {
+      return params(false);
+    }
+
     private List<Field<Object>> params(boolean lowerBound) {
       List<Field<Object>> params = new ArrayList<>(keys.size());
       for (int k = 0; k < keys.size(); k++) {

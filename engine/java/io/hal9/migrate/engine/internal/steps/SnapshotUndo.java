@@ -2,6 +2,7 @@ package io.hal9.migrate.engine.internal.steps;
 
 import io.hal9.migrate.engine.spi.Batch;
 import io.hal9.migrate.engine.spi.Snapshot;
+import io.hal9.migrate.engine.spi.Snapshots;
 import io.hal9.migrate.engine.spi.StepContext;
 import java.util.List;
 import org.jooq.DSLContext;
@@ -11,7 +12,7 @@ import org.jooq.DSLContext;
  * snapshots deleted in one transaction; the cursor is the last key restored, so an interrupted rollback goes on
  * after it.
  */
-public final class SnapshotUndo implements BatchPipeline.Batches<String, List<Snapshot>> {
+public final class SnapshotUndo implements BatchPipeline.Batches<String, Snapshots.Page> {
   /** Writes the rows' values back, as the snapshots hold them. */
   public interface Restore {
     void restore(DSLContext tx, List<Snapshot> snapshots);
@@ -33,20 +34,20 @@ public final class SnapshotUndo implements BatchPipeline.Batches<String, List<Sn
   }
 
   @Override
-  public List<Snapshot> prepare(String after) {
-    List<Snapshot> snapshots = context.snapshots().after(after, batchSize);
-    return snapshots.isEmpty() ? null : snapshots;
+  public Snapshots.Page prepare(String after) {
+    Snapshots.Page page = context.snapshots().after(after, batchSize);
+    return page.snapshots().isEmpty() ? null : page;
   }
 
   @Override
-  public String last(List<Snapshot> batch) {
-    return batch.get(batch.size() - 1).key();
+  public String last(Snapshots.Page batch) {
+    return batch.last();
   }
 
   @Override
-  public Batch write(DSLContext tx, List<Snapshot> batch) {
-    restore.restore(tx, batch);
-    context.snapshots().removeThrough(tx, last(batch));
-    return Batch.of(last(batch), batch.size());
+  public Batch write(DSLContext tx, Snapshots.Page batch) {
+    restore.restore(tx, batch.snapshots());
+    context.snapshots().removeThrough(tx, batch.last());
+    return Batch.of(batch.last(), batch.snapshots().size());
   }
 }

@@ -114,13 +114,14 @@ final class PushdownStatements {
     var update = DSL.update(table.table()).set(assignments).from(c)
         .where(joined().and(field(name("c", "r" + n)).isNull()).and(range(bounds)));
     CommonTableExpression<?> u = snapshots == null ? name("u").as(update.returningResult(inline(1)))
-        : name("u").as(update.returningResult(field(name("c", "key_json"), String.class), field(name("c", "before"), String.class)));
+        : name("u").as(update.returningResult(field(name("c", "key_json")), field(name("c", "before"))));
     if (snapshots == null) {
       return DSL.with(c).with(u).select(select(DSL.count()).from(c).asField(), select(DSL.count()).from(u).asField());
     }
-    CommonTableExpression<?> s = name("s").as(snapshots.saving(u, field(name("u", "key_json"), String.class),
-        field(name("u", "before"), String.class)));
-    return DSL.with(c).with(u).with(s).select(select(DSL.count()).from(c).asField(), select(DSL.count()).from(s).asField());
+    // s is read by nobody: PostgreSQL runs a data-modifying CTE to completion all the same.
+    CommonTableExpression<?> s = name("s").as(snapshots.saving(u, field(name("u", "key_json"), JSONB.class),
+        field(name("u", "before")), keyJson(bounds.last())));
+    return DSL.with(c).with(u).with(s).select(select(DSL.count()).from(c).asField(), select(DSL.count()).from(u).asField());
   }
 
   private ResultQuery<?> rejected(KeyRangeStatement.Bounds bounds) {
@@ -154,8 +155,8 @@ final class PushdownStatements {
 
   /**
    * One subquery per op, each fenced with OFFSET 0 so PostgreSQL computes every stage once per row instead of
-   * inlining the whole chain into each reference. With {@code snapshot}, the rows' keys as JSON and their values
-   * before the ops ({@link NeuronSnapshot} documents) ride along.
+   * inlining the whole chain into each reference. With {@code snapshot}, the rows' keys and their values before
+   * the ops ({@link NeuronSnapshot}s), as JSON, ride along.
    */
   private SelectLimitStep<Record> chain(KeyRangeStatement.Bounds bounds, boolean snapshot) {
     Field<String> layer = table.layer();
@@ -168,8 +169,8 @@ final class PushdownStatements {
       carried.add(field(name("k" + k)));
     }
     if (snapshot) {
-      first.add(keyJson(keys.fields()).as("key_json"));
-      first.add(NeuronSnapshot.inDatabase(table.stateText(), table.version(), layer).as("before"));
+      first.add(DSL.function("jsonb_build_array", JSONB.class, keys.fields().toArray(Field[]::new)).as("key_json"));
+      first.add(NeuronSnapshot.inDatabase(table.stateColumn(), table.version(), layer).as("before"));
       carried.addAll(List.of(field(name("key_json")), field(name("before"))));
     }
     first.addAll(List.of(start.state().as("s0"), start.layer().as("l0"), start.rejection().as("r0")));

@@ -66,7 +66,7 @@ class KeyTypesCrashTest {
       long rowsDone = db.queryLong("SELECT rows_done FROM hal9_steps WHERE step_id = 'state-v2'");
       assertThat(rowsDone).as("the kill landed mid-step:\n%s", child).isPositive().isLessThan(ROWS);
       assertThat(db.queryLong("SELECT count(*) FROM neurons WHERE state_version = 2")).isEqualTo(rowsDone);
-      assertThat(db.queryLong("SELECT count(*) FROM hal9_snapshots WHERE step_id = 'state-v2'")).isEqualTo(rowsDone);
+      assertThat(db.snapshottedRows("state-v2")).isEqualTo(rowsDone);
       assertThat(db.queryString("SELECT cursor_value FROM hal9_steps WHERE step_id = 'state-v2'")).startsWith("[");
 
       Cli.Result resumed = cli.run("run");

@@ -136,8 +136,7 @@ class NeuronStateCrashTest {
       assertThat(counters.path("rejected").asLong()).as(counters.toString()).isZero();
       // One snapshot per row: no row was transformed twice (a second one would have failed on the key).
       assertThat(snapshots(db)).isEqualTo(COUNT);
-      assertThat(db.queryLong("SELECT count(DISTINCT row_key) FROM hal9_snapshots WHERE step_id = '" + STEP + "'"))
-          .isEqualTo(COUNT);
+      assertThat(db.snapshottedKeys(STEP).stream().distinct().count()).isEqualTo(COUNT);
       System.out.printf("%s: %d kills, %d inside the neuron-state step; crash runs %.1f s%n", db.name(), KILLS,
           killsInStep, crashTime.toMillis() / 1000.0);
 
@@ -286,7 +285,7 @@ class NeuronStateCrashTest {
       c.setAutoCommit(false); // one snapshot for the three reads
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
       long migrated = single(s, "SELECT count(*) FROM neurons WHERE state_version = 2");
-      long snapshots = single(s, "SELECT count(*) FROM hal9_snapshots WHERE step_id = '" + STEP + "'");
+      long snapshots = single(s, "SELECT count(*) FROM (" + TestDatabase.snapshottedKeysQuery(STEP, db.isPostgres()) + ") k");
       try (ResultSet r = s.executeQuery("SELECT rows_done, state FROM hal9_steps WHERE step_id = '" + STEP + "'")) {
         return r.next() ? new Progress(migrated, snapshots, r.getLong(1), r.getString(2))
             : new Progress(migrated, snapshots, 0, null);
@@ -302,7 +301,7 @@ class NeuronStateCrashTest {
   }
 
   private static long snapshots(TestDatabase db) throws SQLException {
-    return db.queryLong("SELECT count(*) FROM hal9_snapshots WHERE step_id = '" + STEP + "'");
+    return db.snapshottedRows(STEP);
   }
 
   /** Every neuron as id|layer|kind|state|state_version|updated_at, the state in canonical JSON. */
