@@ -7,14 +7,11 @@ import static org.jooq.impl.DSL.unquotedName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.langchain4j.data.segment.TextSegment;
-import dev.langchain4j.model.embedding.onnx.allminilml6v2.AllMiniLmL6V2EmbeddingModel;
 import io.hal9.migrate.engine.api.DataSources;
 import io.hal9.migrate.engine.api.Hal9Migrate;
 import io.hal9.migrate.engine.api.Status;
 import io.hal9.migrate.engine.internal.steps.JsonColumn;
 import io.hal9.migrate.engine.internal.steps.embedding.Embedder;
-import io.hal9.migrate.engine.internal.steps.embedding.MiniLmEmbedder;
 import io.hal9.migrate.engine.spi.tables.Catalog;
 import io.hal9.migrate.engine.spi.tables.UserTable;
 import java.nio.file.Files;
@@ -91,6 +88,9 @@ public final class EmbeddingBench {
         setup.migrate();
       }
       seed(DataSources.dsl(dataSource));
+      // The model loaded and run once before either is timed: its start is the same one-off cost for both.
+      Embedder embedder = Embedder.of(model, 256);
+      embedder.embed(List.of(label(1)));
       double seconds;
       long peak;
       Status.StepStatus step;
@@ -104,7 +104,7 @@ public final class EmbeddingBench {
       }
       JsonNode counters = new ObjectMapper().readTree(step.counters());
       // After the step, so the model's loop, not the step, runs on warmed-up code.
-      double bare = bareModelTextsPerSecond();
+      double bare = bareModelTextsPerSecond(embedder);
       return new Result(dialect == SQLDialect.POSTGRES ? "postgresql" : "h2", model, rows, distinctLabels(),
           counters.get("embedded").asLong(), seconds, counters.get("cacheMisses").asLong(),
           counters.get("cacheHitRate").asDouble(), counters.get("cacheEvictions").asLong(), peak, bare);
@@ -117,24 +117,19 @@ public final class EmbeddingBench {
   }
 
   /**
-   * The bound: the model alone over the same distinct labels in the same batch sizes, no database, no cache. For
-   * all-MiniLM-L6-v2 that is langchain4j's {@code embedAll}; for ngram-hash its embedder.
+   * The bound: the model alone over the same distinct labels in the same batch sizes, no database, no cache: the
+   * embedder the step calls (for all-MiniLM-L6-v2 langchain4j's {@code embedAll}, then a normalisation), the same
+   * instance, so both run on one loaded model.
    */
-  private double bareModelTextsPerSecond() {
+  private double bareModelTextsPerSecond(Embedder embedder) {
     long distinct = distinctLabels();
-    AllMiniLmL6V2EmbeddingModel miniLm = model.equals(MiniLmEmbedder.MODEL) ? new AllMiniLmL6V2EmbeddingModel() : null;
-    Embedder ngram = miniLm == null ? Embedder.of(model, 256) : null;
     long started = System.nanoTime();
     for (long first = 1; first <= distinct; first += batchSize) {
       List<String> texts = new ArrayList<>();
       for (long n = first; n < first + batchSize && n <= distinct; n++) {
         texts.add(label(n));
       }
-      if (miniLm != null) {
-        miniLm.embedAll(texts.stream().map(TextSegment::from).toList());
-      } else {
-        ngram.embed(texts);
-      }
+      embedder.embed(texts);
     }
     return distinct / ((System.nanoTime() - started) / 1e9);
   }

@@ -203,7 +203,7 @@ public final class NeuronStateBench {
   }
 
   /** The neuron table every contender gets a copy of. */
-  private static String table(String name, boolean postgres) {
+  static String table(String name, boolean postgres) {
     return "CREATE TABLE " + name + " (id BIGINT PRIMARY KEY, layer VARCHAR(8) NOT NULL, kind VARCHAR(32) NOT NULL, state "
         + (postgres ? "JSONB" : "JSON") + " NOT NULL, state_version INT NOT NULL, updated_at TIMESTAMP NOT NULL)";
   }

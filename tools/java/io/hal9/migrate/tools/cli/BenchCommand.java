@@ -5,6 +5,7 @@ import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.tools.ToolCode;
 import io.hal9.migrate.tools.bench.EmbeddingBench;
 import io.hal9.migrate.tools.bench.NeuronStateBench;
+import io.hal9.migrate.tools.bench.ResumeBench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,11 +16,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks, measured side by side in one process.",
-    subcommands = {BenchCommand.NeuronState.class, BenchCommand.Embedding.class})
+    subcommands = {BenchCommand.NeuronState.class, BenchCommand.Embedding.class, BenchCommand.Resume.class})
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing benchmark (neuron-state or embedding)");
+    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing benchmark (neuron-state, embedding or resume)");
   }
 
   @Command(name = "neuron-state", description = "The neuron-state step, snapshots off and on, against a hand-written "
@@ -171,6 +172,58 @@ final class BenchCommand implements Runnable {
       fields.put("peakHeapBytes", r.peakHeapBytes());
       fields.put("bareModelTextsPerSecond", r.bareModelTextsPerSecond());
       fields.put("ratioToBareModel", r.ratioToBareModel());
+      return fields;
+    }
+  }
+
+  @Command(name = "resume", description = "A neuron-state step run by the CLI as a child process, killed (-9) at given "
+      + "shares of its rows and started again: the time from each restart to its first committed batch.")
+  static final class Resume extends ToolCommand {
+    @Option(names = "--rows", paramLabel = "N", description = "Rows in the table (default 1000000).")
+    long rows = 1_000_000;
+
+    @Option(names = "--batch-size", paramLabel = "B", description = "Rows per batch (default 1000).")
+    int batchSize = 1000;
+
+    @Option(names = "--at", paramLabel = "SHARE", split = ",",
+        description = "Shares of the rows committed at which to kill, in order (default 0.1,0.9).")
+    List<Double> shares = new ArrayList<>(List.of(0.1, 0.9));
+
+    @Override
+    Map<String, Object> execute() throws Exception {
+      double previous = 0;
+      for (double share : shares) {
+        if (share <= previous || share >= 1) {
+          throw new Hal9MigrateException(ErrorCode.USAGE, "expected --at shares rising within (0, 1), got " + shares);
+        }
+        previous = share;
+      }
+      if (rows < 1000 || batchSize < 1 || batchSize > 100_000) {
+        throw new Hal9MigrateException(ErrorCode.USAGE, "expected --rows >= 1000 and --batch-size in 1..100000");
+      }
+      ResumeBench.Result r = new ResumeBench(options.url, options.user, options.password(), rows, batchSize, shares).run();
+      out.line(String.format(Locale.ROOT, "resume on %s: %,d rows, batch %d, the CLI in a process of its own", r.database(),
+          r.rows(), r.batchSize()));
+      out.line(String.format(Locale.ROOT, "  CLI start to exit (--version)   %.2f s", r.jvmStartSeconds()));
+      List<Map<String, Object>> kills = new ArrayList<>();
+      for (ResumeBench.Kill kill : r.kills()) {
+        out.line(String.format(Locale.ROOT, "  killed at %3.0f%% (%,d rows)      first batch %.2f s after the restart, %.2f s after"
+            + " the CLI's own start", kill.share() * 100, kill.rowsCommitted(), kill.secondsToFirstBatch(),
+            kill.secondsToFirstBatch() - r.jvmStartSeconds()));
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("share", kill.share());
+        fields.put("rowsCommitted", kill.rowsCommitted());
+        fields.put("secondsToFirstBatch", kill.secondsToFirstBatch());
+        fields.put("secondsAfterCliStart", kill.secondsToFirstBatch() - r.jvmStartSeconds());
+        kills.add(fields);
+      }
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("benchmark", "resume");
+      fields.put("database", r.database());
+      fields.put("rows", r.rows());
+      fields.put("batchSize", r.batchSize());
+      fields.put("cliStartSeconds", r.jvmStartSeconds());
+      fields.put("kills", kills);
       return fields;
     }
   }
