@@ -1,16 +1,27 @@
 package io.hal9.migrate.engine.internal.steps.state;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hal9.migrate.checkpoints.JsonArrays;
-import java.util.List;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
 
 /** What a neuron-state step keeps of a row it changes, for an exact rollback: its state text, version and layer. */
 record NeuronSnapshot(String state, Integer version, String layer) {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Numbers as their digits, never doubles: a document jsonb printed reads back as the same jsonb value (which has
+   * no formatting of its own to keep).
+   */
+  private static final ObjectMapper EXACT = JsonMapper.builder()
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN)
+      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+      .build();
 
   String json() {
     try {
@@ -24,10 +35,10 @@ record NeuronSnapshot(String state, Integer version, String layer) {
   static NeuronSnapshot parse(String json) {
     try {
       if (json.startsWith("[")) {
-        List<String> elements = JsonArrays.elements(json);
-        JsonNode layer = JSON.readTree(elements.get(2));
-        String version = elements.get(1);
-        return new NeuronSnapshot(elements.get(0), version.equals("null") ? null : Integer.valueOf(version),
+        JsonNode array = EXACT.readTree(json);
+        JsonNode version = array.get(1);
+        JsonNode layer = array.get(2);
+        return new NeuronSnapshot(EXACT.writeValueAsString(array.get(0)), version.isNull() ? null : version.intValue(),
             layer.isNull() ? null : layer.asText());
       }
       return JSON.readValue(json, NeuronSnapshot.class);
@@ -38,7 +49,7 @@ record NeuronSnapshot(String state, Integer version, String layer) {
 
   /**
    * The same values, gathered by the database from a jsonb state column: {@code [state, version, layer]}, the
-   * document embedded as jsonb prints it (and {@link JsonArrays} hands back exactly), not escaped into a string.
+   * document embedded as jsonb prints it, not escaped into a string.
    */
   static Field<?> inDatabase(Field<?> jsonbState, Field<Integer> version, Field<String> layer) {
     return DSL.function("json_build_array", Object.class, jsonbState, version, layer == null ? DSL.castNull(String.class) : layer);
