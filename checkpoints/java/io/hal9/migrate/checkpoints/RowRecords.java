@@ -70,7 +70,8 @@ public final class RowRecords {
    */
   public ResultQuery<Record1<String>> snapshotting(Table<?> rows, Field<?> key, Field<?> before, Field<String> batchKey) {
     return DSL.insertInto(SNAPSHOTS, SNAPSHOT_STEP, SNAPSHOT_KEY, SNAPSHOT_BEFORE)
-        .select(select(inline(stepId), DSL.concat(batchKey, inline(BATCH)), DSL.jsonArrayAgg(DSL.jsonArray(key, before)).cast(SQLDataType.VARCHAR))
+        .select(select(inline(stepId), DSL.concat(batchKey, inline(BATCH)),
+                DSL.jsonArrayAgg(DSL.jsonArray(key, before)).cast(SQLDataType.VARCHAR))
             .from(rows)
             .having(DSL.count().gt(inline(0))))
         .returningResult(SNAPSHOT_KEY);

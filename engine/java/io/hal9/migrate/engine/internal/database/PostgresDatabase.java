@@ -93,8 +93,11 @@ final class PostgresDatabase implements Database {
   @Override
   public void tuneForBatch(DSLContext tx) {
     // set_config(.., true) is SET LOCAL: both in one round trip.
-    tx.select(DSL.function("set_config", String.class, DSL.inline("jit"), DSL.inline("off"), DSL.inline(true)),
-        DSL.function("set_config", String.class, DSL.inline("enable_nestloop"), DSL.inline("off"), DSL.inline(true))).fetch();
+    tx.select(setLocal("jit", "off"), setLocal("enable_nestloop", "off")).fetch();
+  }
+
+  private static Field<String> setLocal(String setting, String value) {
+    return DSL.function("set_config", String.class, DSL.inline(setting), DSL.inline(value), DSL.inline(true));
   }
 
   /** UPDATE .. FROM unnest(one array per column): a few bind values however large the batch. */

@@ -52,6 +52,7 @@ record NeuronSnapshot(String state, Integer version, String layer) {
    * document embedded as jsonb prints it, not escaped into a string.
    */
   static Field<?> inDatabase(Field<?> jsonbState, Field<Integer> version, Field<String> layer) {
-    return DSL.function("json_build_array", Object.class, jsonbState, version, layer == null ? DSL.castNull(String.class) : layer);
+    Field<String> layerOrNull = layer == null ? DSL.castNull(String.class) : layer;
+    return DSL.function("json_build_array", Object.class, jsonbState, version, layerOrNull);
   }
 }

@@ -121,8 +121,8 @@ final class StatePushdown {
     }
     if (op instanceof SetField f) {
       Stage set = setCreating(s, f.field(), inline(JSONB.valueOf(f.value().toString())), in);
-      return new Stage(set.state(), in.layer(), set.rejection() == null ? in.rejection() : coalesce(in.rejection(), set.rejection()),
-          in.pending());
+      Field<String> rejection = set.rejection() == null ? in.rejection() : coalesce(in.rejection(), set.rejection());
+      return new Stage(set.state(), in.layer(), rejection, in.pending());
     }
     if (op instanceof Default d) {
       Field<JSONB> current = at(s, d.field());
@@ -173,7 +173,8 @@ final class StatePushdown {
       Field<String> type = typeOf(value);
       Field<BigDecimal> number = value.cast(SQLDataType.NUMERIC);
       Field<BigDecimal> result = op instanceof Clamp c ? clamped(number, c) : number.mul(inline(((Multiply) op).by()));
-      pending.put(name, DSL.choose(type).when(inline("number"), field("to_jsonb({0})", JSONB.class, result)).otherwise(value));
+      Field<JSONB> changed = field("to_jsonb({0})", JSONB.class, result);
+      pending.put(name, DSL.choose(type).when(inline("number"), changed).otherwise(value));
       // NOT IN is null, so no reason, where the field is missing.
       rejection = coalesce(rejection, when(type.notIn(inline("number"), inline("null")),
           concat(inline("'" + name + "' is "), type, inline(", not a number"))));
@@ -181,8 +182,8 @@ final class StatePushdown {
       pending.put(f.field().last(), inline(JSONB.valueOf(f.value().toString())));
     } else if (op instanceof Default d) {
       Field<JSONB> value = current(in, d.field().last());
-      pending.put(d.field().last(), when(value.isNull().or(typeOf(value).eq(inline("null"))), inline(JSONB.valueOf(d.value().toString())))
-          .otherwise(value));
+      Condition missing = value.isNull().or(typeOf(value).eq(inline("null")));
+      pending.put(d.field().last(), when(missing, inline(JSONB.valueOf(d.value().toString()))).otherwise(value));
     } else if (op instanceof Remove r) {
       pending.put(r.field().last(), DSL.castNull(JSONB.class));
     } else {
@@ -208,11 +209,12 @@ final class StatePushdown {
       Field<JSONB> value = entry.getValue();
       gone.add(when(value.isNull(), inline(entry.getKey())));
       // Parenthesised: the patch is built first out of small objects, then the document rebuilt once with it.
-      patch = field("({0} || {1})", JSONB.class, patch,
-          when(value.isNull(), inline(EMPTY)).otherwise(field("jsonb_build_object({0}, {1})", JSONB.class, inline(entry.getKey()), value)));
+      Field<JSONB> added = field("jsonb_build_object({0}, {1})", JSONB.class, inline(entry.getKey()), value);
+      patch = field("({0} || {1})", JSONB.class, patch, when(value.isNull(), inline(EMPTY)).otherwise(added));
     }
     @SuppressWarnings("unchecked")
-    Field<String[]> keys = function("array_remove", String[].class, DSL.array(gone.toArray(Field[]::new)), DSL.castNull(String.class));
+    Field<String[]> keys =
+        function("array_remove", String[].class, DSL.array(gone.toArray(Field[]::new)), DSL.castNull(String.class));
     Field<JSONB> removed = field("{0} - {1}", JSONB.class, in.state(), keys);
     return new Stage(field("({0}) || {1}", JSONB.class, removed, patch), in.layer(), in.rejection(), Map.of());
   }
