@@ -107,22 +107,16 @@ public final class ResumeBench {
   }
 
   /** Waits, polling every 2 ms, until the step has committed {@code target} rows; then their number. */
-  private long awaitCommitted(HikariDataSource dataSource, Process process, long target) throws Exception {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement("SELECT rows_done FROM hal9_steps WHERE step_id = ?")) {
-      s.setString(1, STEP);
-      while (true) {
-        try (ResultSet r = s.executeQuery()) {
-          long done = r.next() ? r.getLong(1) : 0;
-          if (done >= target) {
-            return done;
-          }
-        }
-        if (!process.isAlive()) {
-          throw new IllegalStateException("the run ended (exit " + process.exitValue() + ") before " + target + " rows");
-        }
-        Thread.sleep(2);
+  private static long awaitCommitted(HikariDataSource dataSource, Process process, long target) throws Exception {
+    while (true) {
+      long done = committed(dataSource);
+      if (done >= target) {
+        return done;
       }
+      if (!process.isAlive()) {
+        throw new IllegalStateException("the run ended (exit " + process.exitValue() + ") before " + target + " rows");
+      }
+      Thread.sleep(2);
     }
   }
 

@@ -31,7 +31,9 @@ final class ScratchSchema {
     drop();
     execute("CREATE SCHEMA " + NAME);
     HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(postgres ? url + (url.contains("?") ? "&" : "?") + "currentSchema=" + NAME : url + ";SCHEMA=" + NAME.toUpperCase());
+    // An H2 file is served to other processes too (bench resume runs the CLI beside this one).
+    String h2 = url + ";SCHEMA=" + NAME.toUpperCase() + (url.startsWith("jdbc:h2:file:") && !url.contains("AUTO_SERVER") ? ";AUTO_SERVER=TRUE" : "");
+    config.setJdbcUrl(postgres ? url + (url.contains("?") ? "&" : "?") + "currentSchema=" + NAME : h2);
     config.setUsername(user);
     config.setPassword(password);
     config.setMaximumPoolSize(6);

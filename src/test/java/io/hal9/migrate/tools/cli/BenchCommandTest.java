@@ -89,6 +89,24 @@ class BenchCommandTest {
     assertThat(db.queryLong("SELECT count(*) FROM information_schema.schemata WHERE lower(schema_name) = 'hal9_bench'")).isZero();
   }
 
+  /** One kill is enough to prove the loop (each child JVM costs seconds of CI); its figure is not asserted. */
+  @OnBothDatabases
+  void resumeBenchKillsTheRunAtTheShareAndTimesTheRestartsFirstBatch(TestDatabase db) throws Exception {
+    Cli.Result bench = new Cli(db, dir).raw("bench", "resume", "--url", db.url(), "--rows", "10000", "--batch-size", "100",
+        "--at", "0.3", "--json");
+
+    assertThat(bench.exit()).as(bench.toString()).isZero();
+    JsonNode json = bench.json();
+    assertThat(json.at("/command").asText()).isEqualTo("bench resume");
+    assertThat(json.at("/cliStartSeconds").asDouble()).isPositive();
+    assertThat(json.at("/kills")).hasSize(1);
+    JsonNode kill = json.at("/kills/0");
+    // Killed once the share was committed, and before the step was done: the restart had work left.
+    assertThat(kill.at("/rowsCommitted").asLong()).as(kill.toString()).isBetween(3000L, 9999L);
+    assertThat(kill.at("/secondsToFirstBatch").asDouble()).isGreaterThan(kill.at("/secondsAfterCliStart").asDouble());
+    assertThat(db.queryLong("SELECT count(*) FROM information_schema.schemata WHERE lower(schema_name) = 'hal9_bench'")).isZero();
+  }
+
   @OnBothDatabases
   void badOptionsAreExit2(TestDatabase db) {
     Cli.Result bench = new Cli(db, dir).raw("bench", "embedding", "--url", db.url(), "--model", "word2vec");
@@ -96,6 +114,9 @@ class BenchCommandTest {
     assertThat(bench.exit()).isEqualTo(2);
     assertThat(bench.errors()).containsExactly("expected --rows >= 1, --duplicates in [0, 1), --batch-size in 1..10000 and "
         + "--model all-minilm-l6-v2 or ngram-hash");
+    Cli.Result resume = new Cli(db, dir).raw("bench", "resume", "--url", db.url(), "--at", "0.9,0.1");
+    assertThat(resume.exit()).isEqualTo(2);
+    assertThat(resume.errors()).containsExactly("expected --at shares rising within (0, 1), got [0.9, 0.1]");
   }
 
   private static List<String> texts(JsonNode array, String field) {
