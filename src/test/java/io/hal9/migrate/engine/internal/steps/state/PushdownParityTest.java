@@ -29,20 +29,13 @@ class PushdownParityTest {
 
   static Stream<Arguments> ops() {
     return Stream.of(
-        Arguments.of("light", List.of(
+        Arguments.of("light", StateFixture.opLines(
             "rename:   {from: threshold, to: firing_threshold}",
             "clamp:    {field: activation, min: 0.0, max: 1.0}",
             "multiply: {field: bias, by: 0.5}",
             "set:      {field: schema, value: 2}")),
-        Arguments.of("demo", List.of(
-            "rename:    {from: threshold, to: firing_threshold}",
-            "clamp:     {field: activation, min: 0.0, max: 1.0}",
-            "multiply:  {field: bias, by: 0.5}",
-            "set:       {field: health.latency_ms, value: 0}",
-            "default:   {field: memory, value: []}",
-            "remove:    {field: legacy}",
-            "layer-map: {from: kind, map: {sensor: L1, worker: L2, planner: L3}, default: L2}")),
-        Arguments.of("one field through a run", List.of(
+        Arguments.of("demo", StateFixture.DEMO_OPS),
+        Arguments.of("one field through a run", StateFixture.opLines(
             "rename:    {from: threshold, to: bias}",
             "clamp:     {field: bias, min: -1}",
             "multiply:  {field: bias, by: 3}",
@@ -54,7 +47,7 @@ class PushdownParityTest {
             "rename:    {from: threshold, to: threshold}",
             "layer-map: {from: state.kind, map: {sensor: L1, planner: L3}}",
             "multiply:  {field: activation, by: -0.25}")),
-        Arguments.of("nested between runs", List.of(
+        Arguments.of("nested between runs", StateFixture.opLines(
             "set:       {field: schema, value: {v: 2}}",
             "rename:    {from: activation, to: health.activation}",
             "multiply:  {field: health.latency_ms, by: 2}",
@@ -69,7 +62,7 @@ class PushdownParityTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("ops")
-  void theDatabaseTransformsEveryRowAsJavaDoes(String name, List<String> ops) throws Exception {
+  void theDatabaseTransformsEveryRowAsJavaDoes(String name, String ops) throws Exception {
     try (TestDatabase db = TestDatabase.postgres()) {
       for (String table : List.of("by_sql", "by_java")) {
         db.execute("CREATE TABLE " + table + " (id BIGINT PRIMARY KEY, layer VARCHAR(8) NOT NULL, kind VARCHAR(32) NOT NULL,"
@@ -86,8 +79,7 @@ class PushdownParityTest {
       db.execute("CREATE TABLE original AS SELECT * FROM by_sql");
       long alreadyAtTwo = db.queryLong("SELECT count(*) FROM by_sql WHERE state_version = 2");
 
-      StringBuilder opLines = new StringBuilder();
-      ops.forEach(op -> opLines.append("      - ").append(op).append('\n'));
+      String opLines = ops.indent(4);
       Plans plans = Plans.in(dir);
       plans.file("V1__parity.yaml", "steps:\n" + step("by_sql", true, opLines) + step("by_java", false, opLines));
       Cli cli = new Cli(db, plans.path());
