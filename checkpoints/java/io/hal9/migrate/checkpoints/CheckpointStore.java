@@ -49,14 +49,19 @@ public final class CheckpointStore {
     return exists(STEPS, null);
   }
 
-  /** Whether the table, or its column, is in the catalog, under the name as the database folds it. */
+  /**
+   * Whether the table, or its column, is in the connection's own schema, under the name as the database folds it:
+   * engine tables another schema of the same database holds belong to another target.
+   */
   private boolean exists(org.jooq.Table<?> table, Field<?> column) {
     try (Connection connection = dataSource.getConnection()) {
       DatabaseMetaData meta = connection.getMetaData();
+      String catalog = connection.getCatalog();
+      String schema = connection.getSchema();
       for (boolean upper : new boolean[] {false, true}) {
         String tableName = fold(table.getName(), upper);
-        try (ResultSet found = column == null ? meta.getTables(null, null, tableName, null)
-            : meta.getColumns(null, null, tableName, fold(column.getName(), upper))) {
+        try (ResultSet found = column == null ? meta.getTables(catalog, schema, tableName, null)
+            : meta.getColumns(catalog, schema, tableName, fold(column.getName(), upper))) {
           if (found.next()) {
             return true;
           }

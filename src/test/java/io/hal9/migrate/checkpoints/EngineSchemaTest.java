@@ -18,9 +18,7 @@ class EngineSchemaTest {
 
   @OnBothDatabases
   void firstRunsStartingTogetherAllFindTheTablesCreatedOnce(TestDatabase db) throws Exception {
-    CheckpointStore store = db.isPostgres()
-        ? CheckpointStore.on(db.dataSource(), SQLDialect.POSTGRES, LockDialect.POSTGRES)
-        : CheckpointStore.on(db.dataSource(), SQLDialect.H2, LockDialect.H2);
+    CheckpointStore store = store(db, db.dataSource());
     CyclicBarrier together = new CyclicBarrier(RUNS);
     ExecutorService runs = Executors.newFixedThreadPool(RUNS);
     try {
@@ -42,5 +40,39 @@ class EngineSchemaTest {
     assertThat(db.queryRows("SELECT \"version\" FROM \"hal9_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\""))
         .containsExactly("1", "2", "3", "4");
     assertThat(store.initialized()).isTrue();
+  }
+
+  /** One database, a target per schema: the engine tables of another schema are another target's, not these. */
+  @OnBothDatabases
+  void engineTablesInAnotherSchemaAreNotThisTargets(TestDatabase db) throws Exception {
+    store(db, db.dataSource()).initialize();
+    db.execute(db.isPostgres() ? "CREATE SCHEMA tenant_b" : "CREATE SCHEMA TENANT_B");
+    javax.sql.DataSource tenantB = db.isPostgres() ? pgSource(db.url() + (db.url().contains("?") ? "&" : "?") + "currentSchema=tenant_b")
+        : h2Source(db.url() + ";AUTO_SERVER=TRUE;SCHEMA=TENANT_B");
+    CheckpointStore other = store(db, tenantB);
+
+    assertThat(other.initialized()).isFalse();
+    assertThat(other.steps()).isEmpty();
+    other.initialize();
+    assertThat(other.initialized()).isTrue();
+    assertThat(db.queryRows(db.isPostgres() ? "SELECT count(*) FROM tenant_b.hal9_steps" : "SELECT count(*) FROM TENANT_B.HAL9_STEPS"))
+        .containsExactly("0");
+  }
+
+  private static CheckpointStore store(TestDatabase db, javax.sql.DataSource dataSource) {
+    return db.isPostgres() ? CheckpointStore.on(dataSource, SQLDialect.POSTGRES, LockDialect.POSTGRES)
+        : CheckpointStore.on(dataSource, SQLDialect.H2, LockDialect.H2);
+  }
+
+  private static javax.sql.DataSource pgSource(String url) {
+    org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+    ds.setURL(url);
+    return ds;
+  }
+
+  private static javax.sql.DataSource h2Source(String url) {
+    org.h2.jdbcx.JdbcDataSource ds = new org.h2.jdbcx.JdbcDataSource();
+    ds.setURL(url);
+    return ds;
   }
 }
