@@ -1,11 +1,13 @@
 package io.hal9.migrate.engine.internal.database;
 
 import io.hal9.migrate.checkpoints.LockDialect;
+import io.hal9.migrate.engine.spi.tables.ColumnType;
 import io.hal9.migrate.engine.spi.tables.Identifier;
 import java.util.List;
 import java.util.Optional;
 import org.flywaydb.core.internal.parser.Parser;
 import org.jooq.DSLContext;
+import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
@@ -78,4 +80,17 @@ public interface Database {
    * the row 2. So there placeholders go bare, typed by the column each is compared with or assigned to.
    */
   DSLContext forRowBinds(DSLContext tx);
+
+  /**
+   * The type of a placeholder a vector is bound to in a {@code real[]} or {@code double precision[]} column: it takes
+   * {@code float[]} or {@code double[]} (or their boxed forms, with nulls), in the form this database's driver reads
+   * fastest.
+   */
+  DataType<Object> numberArrayParameter();
+
+  /**
+   * A vector column's length and norm, computed by the database, where it can for the column's type; empty where
+   * the vector must be read and measured by the caller.
+   */
+  Optional<List<Field<?>>> vectorMeasure(Field<Object> column, ColumnType type);
 }

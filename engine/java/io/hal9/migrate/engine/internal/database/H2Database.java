@@ -6,6 +6,7 @@ import static org.jooq.impl.DSL.row;
 import static org.jooq.impl.DSL.val;
 
 import io.hal9.migrate.checkpoints.LockDialect;
+import io.hal9.migrate.engine.spi.tables.ColumnType;
 import io.hal9.migrate.engine.spi.tables.Identifier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,8 +28,10 @@ import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.conf.ParamCastMode;
 import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 final class H2Database implements Database {
+  private static final DataType<Object> NUMBER_ARRAYS = SQLDataType.OTHER.asConvertedDataType(new NumberArrayBinding(true));
   static final H2Database INSTANCE = new H2Database();
 
   private H2Database() {}
@@ -140,5 +143,16 @@ final class H2Database implements Database {
       return val(value == null ? null : JSON.valueOf((String) value), (DataType<JSON>) type);
     }
     return val(value, (DataType<Object>) type);
+  }
+
+  /** H2 reads an array bound as {@code Object[]}: the elements are boxed. */
+  @Override
+  public DataType<Object> numberArrayParameter() {
+    return NUMBER_ARRAYS;
+  }
+
+  @Override
+  public Optional<List<Field<?>>> vectorMeasure(Field<Object> column, ColumnType type) {
+    return Optional.empty();
   }
 }

@@ -6,6 +6,7 @@ import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.val;
 
 import io.hal9.migrate.checkpoints.LockDialect;
+import io.hal9.migrate.engine.spi.tables.ColumnType;
 import io.hal9.migrate.engine.spi.tables.Identifier;
 import java.lang.reflect.Array;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
 final class PostgresDatabase implements Database {
+  private static final DataType<Object> NUMBER_ARRAYS = SQLDataType.OTHER.asConvertedDataType(new NumberArrayBinding(false));
   static final PostgresDatabase INSTANCE = new PostgresDatabase();
 
   private PostgresDatabase() {}
@@ -158,5 +160,29 @@ final class PostgresDatabase implements Database {
 
   private static boolean isJson(DataType<?> type) {
     return type.getType() == org.jooq.JSONB.class || type.getType() == org.jooq.JSON.class;
+  }
+
+  /** pgjdbc sends a primitive {@code float[]} or {@code double[]} in binary: no element is printed or parsed. */
+  @Override
+  public DataType<Object> numberArrayParameter() {
+    return NUMBER_ARRAYS;
+  }
+
+  /**
+   * An array's squares are summed over {@code unnest}, a missing element making the norm NULL; float8 arithmetic
+   * raises an error where a square under- or overflows, so tiny elements count 0 and huge ones 1e300 (a norm far
+   * from 1 either way). pgvector has both.
+   */
+  @Override
+  public Optional<List<Field<?>>> vectorMeasure(Field<Object> column, ColumnType type) {
+    return switch (type) {
+      case REAL_ARRAY, DOUBLE_ARRAY -> Optional.of(List.of(DSL.field("cardinality({0})", Integer.class, column),
+          DSL.field("(select case when count(x) = count(*) then sqrt(sum(case when abs(x::float8) < 1e-150 then 0"
+              + " else least(abs(x::float8), 1e150) ^ 2 end)) end from unnest({0}) as u(x))",
+              Double.class, column)));
+      case VECTOR -> Optional.of(List.of(DSL.field("vector_dims({0})", Integer.class, column),
+          DSL.field("vector_norm({0})", Double.class, column)));
+      default -> Optional.empty();
+    };
   }
 }

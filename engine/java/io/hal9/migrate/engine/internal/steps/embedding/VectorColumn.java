@@ -3,6 +3,7 @@ package io.hal9.migrate.engine.internal.steps.embedding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.hal9.migrate.engine.internal.database.Database;
 import io.hal9.migrate.engine.spi.tables.Column;
 import io.hal9.migrate.engine.spi.tables.ColumnType;
 import io.hal9.migrate.engine.spi.tables.UserTable;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import org.jooq.DataType;
 import org.jooq.Field;
+import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
 
@@ -78,23 +80,47 @@ final class VectorColumn {
     return raw;
   }
 
-  /** The value written for a vector as a bind value of a batch (where {@link #placeholder()} stands). */
+  /** The value written for a vector as a bind value of a batch (where {@link #placeholder} stands). */
   Object value(float[] vector) {
     return switch (column.type()) {
-      case REAL_ARRAY -> boxed(vector);
+      case REAL_ARRAY -> vector;
       case DOUBLE_ARRAY -> doubles(vector);
       case BYTES -> bytes(vector);
       default -> text(vector);
     };
   }
 
-  /** Where a batch statement binds {@link #value}. */
-  Field<Object> placeholder() {
-    return column.type() == ColumnType.VECTOR ? castToVector(DSL.val((String) null)) : DSL.val(null, type);
+  /** Where a batch statement on {@code dialect} binds {@link #value} (or {@link #restored}). */
+  Field<Object> placeholder(SQLDialect dialect) {
+    return switch (column.type()) {
+      case VECTOR -> castToVector(DSL.val((String) null));
+      case REAL_ARRAY, DOUBLE_ARRAY -> DSL.val(null, Database.of(dialect).numberArrayParameter());
+      default -> DSL.val(null, type);
+    };
   }
 
-  /** A stored value as floats (for verification); null for SQL NULL. */
-  float[] floats(Object stored) {
+  /**
+   * What verification selects of a stored vector: its length and norm, where the database measures them itself
+   * (reading every element back through the driver costs more than the model's own time per vector), else the
+   * value; {@link #measure} reads them.
+   */
+  List<Field<?>> measured(SQLDialect dialect) {
+    return Database.of(dialect).vectorMeasure(stored, column.type()).orElse(List.of(raw));
+  }
+
+  /** The measure of the vector {@link #measured} selected from {@code record} at {@code at}; null for SQL NULL. */
+  VectorTarget.Measure measure(org.jooq.Record record, int at, List<Field<?>> measured) {
+    if (measured.size() == 2) {
+      Integer length = record.get(at, Integer.class);
+      Double norm = record.get(at + 1, Double.class);
+      return length == null ? null : new VectorTarget.Measure(length, norm == null ? Double.NaN : norm);
+    }
+    float[] floats = floats(record.get(at));
+    return floats == null ? null : new VectorTarget.Measure(floats.length, Vectors.norm(floats));
+  }
+
+  /** A stored value as floats; null for SQL NULL. */
+  private float[] floats(Object stored) {
     if (stored == null) {
       return null;
     }
@@ -119,7 +145,7 @@ final class VectorColumn {
     };
   }
 
-  /** The value {@link #keep} kept, to write back as a bind value where {@link #placeholder()} stands. */
+  /** The value {@link #keep} kept, to write back as a bind value where {@link #placeholder} stands. */
   Object restored(String kept) {
     if (kept == null) {
       return null;
@@ -216,16 +242,8 @@ final class VectorColumn {
     return out;
   }
 
-  private static Float[] boxed(float[] v) {
-    Float[] out = new Float[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = v[i];
-    }
-    return out;
-  }
-
-  private static Double[] doubles(float[] v) {
-    Double[] out = new Double[v.length];
+  private static double[] doubles(float[] v) {
+    double[] out = new double[v.length];
     for (int i = 0; i < v.length; i++) {
       out[i] = (double) v[i];
     }

@@ -76,8 +76,8 @@ final class VectorColumnTarget implements VectorTarget {
       return;
     }
     DSLContext dsl = Database.of(tx.dialect()).forRowBinds(tx);
-    BatchBindStep statement = dsl.batch(dsl.update(source.table()).set(java.util.Map.of(vector.stored(), vector.placeholder()))
-        .where(keys.is(placeholderKey())));
+    Map<Field<?>, Field<?>> assignment = Map.of(vector.stored(), vector.placeholder(dsl.dialect()));
+    BatchBindStep statement = dsl.batch(dsl.update(source.table()).set(assignment).where(keys.is(placeholderKey())));
     for (int i = 0; i < batch.size(); i++) {
       List<Object> binds = new ArrayList<>();
       binds.add(vector.value(vectors.get(i)));
@@ -91,8 +91,8 @@ final class VectorColumnTarget implements VectorTarget {
   @Override
   public void restore(DSLContext tx, List<Snapshot> snapshots) {
     DSLContext dsl = Database.of(tx.dialect()).forRowBinds(tx);
-    BatchBindStep statement = dsl.batch(dsl.update(source.table()).set(java.util.Map.of(vector.stored(), vector.placeholder()))
-        .where(keys.is(placeholderKey())));
+    Map<Field<?>, Field<?>> assignment = Map.of(vector.stored(), vector.placeholder(dsl.dialect()));
+    BatchBindStep statement = dsl.batch(dsl.update(source.table()).set(assignment).where(keys.is(placeholderKey())));
     for (Snapshot snapshot : snapshots) {
       JsonNode value = read(snapshot.before()).get("value");
       List<Object> binds = new ArrayList<>();
@@ -105,15 +105,16 @@ final class VectorColumnTarget implements VectorTarget {
 
   @Override
   public List<Stored> stored(DSLContext dsl, RowKey after, int limit) {
+    List<Field<?>> measured = vector.measured(dsl.dialect());
     List<Field<?>> fields = new ArrayList<>(keys.fields());
     fields.add(source.column());
-    fields.add(vector.raw());
+    fields.addAll(measured);
     List<Stored> out = new ArrayList<>();
     for (Record r : dsl.select(fields).from(source.table()).where(keys.after(after)).orderBy(keys.ascending()).limit(limit).fetch()) {
-      Object raw = r.get(keys.size() + 1);
-      List<float[]> vectors = new ArrayList<>();
-      if (raw != null) {
-        vectors.add(vector.floats(raw));
+      Measure stored = vector.measure(r, keys.size() + 1, measured);
+      List<Measure> vectors = new ArrayList<>();
+      if (stored != null) {
+        vectors.add(stored);
       }
       out.add(new Stored(keys.of(r), source.text(r.get(keys.size(), String.class)), vectors, new ArrayList<>()));
     }

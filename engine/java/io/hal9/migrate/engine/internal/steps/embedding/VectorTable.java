@@ -143,7 +143,7 @@ final class VectorTable implements VectorTarget {
     columns.addAll(List.of(model, dim, vector.stored(), createdAt));
     List<Field<?>> placeholders = new ArrayList<>();
     keys.fields().forEach(k -> placeholders.add(DSL.val(null, k.getDataType())));
-    placeholders.addAll(List.of(DSL.val((String) null), DSL.val((Integer) null), vector.placeholder(), currentLocalDateTime()));
+    placeholders.addAll(List.of(DSL.val((String) null), DSL.val((Integer) null), vector.placeholder(tx.dialect()), currentLocalDateTime()));
     List<Field<?>> conflict = new ArrayList<>(keys.fields());
     conflict.add(model);
     List<Object[]> binds = new ArrayList<>(batch.size());
@@ -170,7 +170,7 @@ final class VectorTable implements VectorTarget {
     BatchBindStep deletes = dsl.batch(dsl.deleteFrom(user.table()).where(at));
     Map<Field<?>, Field<?>> values = new java.util.LinkedHashMap<>();
     values.put(dim, DSL.val(null, dim.getDataType()));
-    values.put(vector.stored(), vector.placeholder());
+    values.put(vector.stored(), vector.placeholder(tx.dialect()));
     values.put(createdAt, DSL.val(null, createdAt.getDataType()));
     BatchBindStep updates = dsl.batch(dsl.update(user.table()).set(values).where(at));
     int deleted = 0;
@@ -222,8 +222,10 @@ final class VectorTable implements VectorTarget {
       sourceKeys.add(sk);
       join = join.and(keys.fields().get(k).eq(sk));
     }
+    List<Field<?>> measured = vector.measured(dsl.dialect());
     List<Field<?>> fields = new ArrayList<>(sourceKeys);
-    fields.addAll(List.of(s.field(keys.size()), dim, vector.raw()));
+    fields.addAll(List.of(s.field(keys.size()), dim));
+    fields.addAll(measured);
     List<Stored> out = new ArrayList<>();
     for (Record r : dsl.select(fields).from(s).leftJoin(user.table()).on(join).orderBy(sourceKeys).fetch()) {
       RowKey key = source.keys().of(r, 0);
@@ -232,9 +234,9 @@ final class VectorTable implements VectorTarget {
         last = new Stored(key, source.text(r.get(keys.size(), String.class)), new ArrayList<>(), new ArrayList<>());
         out.add(last);
       }
-      Object raw = r.get(keys.size() + 2);
-      if (r.get(keys.size() + 1) != null || raw != null) {
-        last.vectors().add(vector.floats(raw));
+      Measure stored = vector.measure(r, keys.size() + 2, measured);
+      if (r.get(keys.size() + 1) != null || stored != null) {
+        last.vectors().add(stored);
         last.dims().add(r.get(keys.size() + 1, Integer.class));
       }
     }

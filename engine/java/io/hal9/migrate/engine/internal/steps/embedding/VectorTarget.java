@@ -31,5 +31,8 @@ interface VectorTarget {
   List<Stored> stored(DSLContext dsl, RowKey after, int limit);
 
   /** A source row and the vectors stored for it: {@code dims} is the declared dimension of each, where kept. */
-  record Stored(RowKey key, String text, List<float[]> vectors, List<Integer> dims) {}
+  record Stored(RowKey key, String text, List<Measure> vectors, List<Integer> dims) {}
+
+  /** A stored vector's length and norm (NaN where an element is missing or not a number). */
+  record Measure(int length, double norm) {}
 }

@@ -58,14 +58,13 @@ final class Verification {
     if (row.vectors().size() > 1) {
       return row.vectors().size() + " vectors";
     }
-    float[] v = row.vectors().get(0);
+    VectorTarget.Measure v = row.vectors().get(0);
     Integer dim = row.dims().isEmpty() ? null : row.dims().get(0);
-    if (v == null || v.length != dimensions || dim != null && dim != dimensions) {
-      return "dimension " + (v == null ? "null" : v.length) + (dim == null ? "" : " (dim " + dim + ")") + ", expected " + dimensions;
+    if (v == null || v.length() != dimensions || dim != null && dim != dimensions) {
+      return "dimension " + (v == null ? "null" : v.length()) + (dim == null ? "" : " (dim " + dim + ")") + ", expected " + dimensions;
     }
-    double norm = Vectors.norm(v);
-    if (!(Math.abs(norm - 1) <= NORM_TOLERANCE)) {
-      return "norm " + norm;
+    if (!(Math.abs(v.norm() - 1) <= NORM_TOLERANCE)) {
+      return "norm " + v.norm();
     }
     return null;
   }
