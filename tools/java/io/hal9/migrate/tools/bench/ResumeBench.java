@@ -3,6 +3,7 @@ package io.hal9.migrate.tools.bench;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hal9.migrate.engine.api.Hal9Migrate;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -89,10 +90,16 @@ public final class ResumeBench {
     }
   }
 
-  /** The CLI in a JVM of its own, on the scratch schema; the password goes by environment, never by argument. */
+  /**
+   * The CLI in a JVM of its own, on the scratch schema, started as this one was (tools/hal9-migrate maps its class
+   * archive: so do the children); the password goes by environment, never by argument.
+   */
   private Process cli(HikariDataSource dataSource, Path plans, String... command) throws IOException {
-    List<String> args = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m",
-        "-Dorg.jooq.no-logo=true", "-Dorg.jooq.no-tips=true", "-cp", System.getProperty("java.class.path"),
+    List<String> args = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m"));
+    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("-XX:SharedArchiveFile=") || a.startsWith("-Xlog:cds"))
+        .forEach(args::add);
+    args.addAll(List.of("-Dorg.jooq.no-logo=true", "-Dorg.jooq.no-tips=true", "-cp", System.getProperty("java.class.path"),
         "io.hal9.migrate.tools.cli.Main", "--url", dataSource.getJdbcUrl(), "--plans", plans.toString()));
     if (user != null) {
       args.addAll(List.of("--user", user));
