@@ -90,7 +90,10 @@ public interface Database {
 
   /**
    * A vector column's length and norm, computed by the database, where it can for the column's type; empty where
-   * the vector must be read and measured by the caller.
+   * the vector must be read and measured by the caller (through {@link #binaryResults}).
    */
   Optional<List<Field<?>>> vectorMeasure(Field<Object> column, ColumnType type);
+
+  /** Where to run a query whose results (vectors, by the thousand) the driver should take in binary if it can. */
+  DSLContext binaryResults(DSLContext dsl);
 }

@@ -155,4 +155,10 @@ final class H2Database implements Database {
   public Optional<List<Field<?>>> vectorMeasure(Field<Object> column, ColumnType type) {
     return Optional.empty();
   }
+
+  /** H2 hands the values over as Java objects: there is no text to parse. */
+  @Override
+  public DSLContext binaryResults(DSLContext dsl) {
+    return dsl;
+  }
 }

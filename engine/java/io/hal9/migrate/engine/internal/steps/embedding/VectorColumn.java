@@ -100,9 +100,9 @@ final class VectorColumn {
   }
 
   /**
-   * What verification selects of a stored vector: its length and norm, where the database measures them itself
-   * (reading every element back through the driver costs more than the model's own time per vector), else the
-   * value; {@link #measure} reads them.
+   * What verification selects of a stored vector: its length and norm, where the database measures them itself,
+   * else the value; {@link #measure} reads them. A query selecting values runs best through
+   * {@link Database#binaryResults}.
    */
   List<Field<?>> measured(SQLDialect dialect) {
     return Database.of(dialect).vectorMeasure(stored, column.type()).orElse(List.of(raw));

@@ -110,7 +110,8 @@ final class VectorColumnTarget implements VectorTarget {
     fields.add(source.column());
     fields.addAll(measured);
     List<Stored> out = new ArrayList<>();
-    for (Record r : dsl.select(fields).from(source.table()).where(keys.after(after)).orderBy(keys.ascending()).limit(limit).fetch()) {
+    DSLContext reads = Database.of(dsl.dialect()).binaryResults(dsl);
+    for (Record r : reads.select(fields).from(source.table()).where(keys.after(after)).orderBy(keys.ascending()).limit(limit).fetch()) {
       Measure stored = vector.measure(r, keys.size() + 1, measured);
       List<Measure> vectors = new ArrayList<>();
       if (stored != null) {

@@ -227,7 +227,8 @@ final class VectorTable implements VectorTarget {
     fields.addAll(List.of(s.field(keys.size()), dim));
     fields.addAll(measured);
     List<Stored> out = new ArrayList<>();
-    for (Record r : dsl.select(fields).from(s).leftJoin(user.table()).on(join).orderBy(sourceKeys).fetch()) {
+    DSLContext reads = Database.of(dsl.dialect()).binaryResults(dsl);
+    for (Record r : reads.select(fields).from(s).leftJoin(user.table()).on(join).orderBy(sourceKeys).fetch()) {
       RowKey key = source.keys().of(r, 0);
       Stored last = out.isEmpty() ? null : out.get(out.size() - 1);
       if (last == null || !last.key().equals(key)) {

@@ -18,9 +18,9 @@ import org.jooq.Record;
 import org.jooq.impl.DSL;
 
 /**
- * What verification measures of a stored vector, the same wherever it is measured (PostgreSQL in SQL, H2 and
- * bytes in Java): its length and norm, a norm far from 1 for elements whose squares under- or overflow, no norm
- * for a missing element, nothing for SQL NULL; and a query that measures odd vectors does not fail.
+ * What verification measures of a stored vector, the same on both databases (arrays read in binary from
+ * PostgreSQL, as objects from H2): its length and norm, a norm far from 1 for elements whose squares under- or
+ * overflow, no norm for a missing element, nothing for SQL NULL; and a query over odd vectors does not fail.
  */
 class VectorMeasureTest {
   private static final float TINY = Float.MIN_VALUE;
