@@ -150,10 +150,16 @@ final class StatePushdown {
     throw new IllegalStateException("no SQL for " + op);
   }
 
-  /** Whether {@code op} changes top-level fields only, so its result can wait to be written into the document. */
+  /**
+   * Whether {@code op}'s result can wait, as new values of top-level fields, to be written into the document: it
+   * changes top-level fields only, or sets a field of a top-level object (the new value of that object is small).
+   */
   private static boolean onTopLevelFields(Op op) {
     if (op instanceof LayerMap) {
       return false;
+    }
+    if (op instanceof SetField f) {
+      return f.field().parts().size() <= 2;
     }
     return paths(op).stream().allMatch(path -> path.parts().size() == 1);
   }
@@ -178,6 +184,18 @@ final class StatePushdown {
       // NOT IN is null, so no reason, where the field is missing.
       rejection = coalesce(rejection, when(type.notIn(inline("number"), inline("null")),
           concat(inline("'" + name + "' is "), type, inline(", not a number"))));
+    } else if (op instanceof SetField f && f.field().parts().size() == 2) {
+      // The parent as setCreating leaves it: an object gets the field, a missing or null one becomes an object
+      // holding it, and any other value rejects the row.
+      String name = f.field().parts().get(0);
+      Field<JSONB> parent = current(in, name);
+      Field<String> type = typeOf(parent);
+      Field<JSONB> child = field("jsonb_build_object({0}, {1})", JSONB.class, inline(f.field().last()),
+          inline(JSONB.valueOf(f.value().toString())));
+      pending.put(name, DSL.choose(type).when(inline("object"), field("{0} || {1}", JSONB.class, parent, child))
+          .when(inline("null"), child).otherwise(coalesce(parent, child)));
+      rejection = coalesce(rejection, when(type.notIn(inline("object"), inline("null")),
+          concat(inline("'" + f.field() + "': '" + name + "' is "), type, inline(", not an object"))));
     } else if (op instanceof SetField f) {
       pending.put(f.field().last(), inline(JSONB.valueOf(f.value().toString())));
     } else if (op instanceof Default d) {

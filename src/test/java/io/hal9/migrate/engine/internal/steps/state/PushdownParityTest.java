@@ -57,7 +57,17 @@ class PushdownParityTest {
             "clamp:     {field: bias, min: 0.25, max: 0.75}",
             "set:       {field: schema.w, value: true}",
             "layer-map: {from: state.name, map: {alpha: L4}, default: L5}",
-            "remove:    {field: legacy}")));
+            "remove:    {field: legacy}")),
+        Arguments.of("fields of objects set within a run", StateFixture.opLines(
+            "set:       {field: health.latency_ms, value: 0}",
+            "set:       {field: health.checks, value: {ok: true}}",
+            "rename:    {from: schema, to: kept}",
+            "set:       {field: kept.v, value: 3}",
+            "remove:    {field: memory}",
+            "set:       {field: memory.items, value: []}",
+            "multiply:  {field: health.latency_ms, by: 2}",
+            "set:       {field: name, value: null}",
+            "set:       {field: name.first, value: \"n\"}")));
   }
 
   @ParameterizedTest(name = "{0}")
