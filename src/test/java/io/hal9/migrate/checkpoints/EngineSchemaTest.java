@@ -38,7 +38,7 @@ class EngineSchemaTest {
     }
     // An empty database needs no baseline: each format once, in order.
     assertThat(db.queryRows("SELECT \"version\" FROM \"hal9_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\""))
-        .containsExactly("1", "2", "3", "4");
+        .containsExactly("1", "2", "3", "4", "5");
     assertThat(store.initialized()).isTrue();
   }
 
@@ -57,6 +57,17 @@ class EngineSchemaTest {
     assertThat(other.initialized()).isTrue();
     assertThat(db.queryRows(db.isPostgres() ? "SELECT count(*) FROM tenant_b.hal9_steps" : "SELECT count(*) FROM TENANT_B.HAL9_STEPS"))
         .containsExactly("0");
+  }
+
+  /** A batch's snapshot record is large; PostgreSQL stores it with lz4, which costs next to nothing, not pglz. */
+  @org.junit.jupiter.api.Test
+  void snapshotRecordsAreCompressedWithLz4OnPostgres() throws Exception {
+    try (TestDatabase db = TestDatabase.postgres()) {
+      store(db, db.dataSource()).initialize();
+      db.execute("INSERT INTO hal9_snapshots (step_id, row_key, before_value) VALUES ('s', '[1000] (batch)', "
+          + "(SELECT string_agg('[[' || g || '],[{\"activation\": ' || g || '}, 1, \"L1\"]]', ',') FROM generate_series(1, 5000) g))");
+      assertThat(db.queryRows("SELECT pg_column_compression(before_value) FROM hal9_snapshots")).containsExactly("lz4");
+    }
   }
 
   private static CheckpointStore store(TestDatabase db, javax.sql.DataSource dataSource) {
