@@ -3,11 +3,13 @@ package io.hal9.migrate.engine.api;
 import io.hal9.migrate.engine.internal.command.Engine;
 import io.hal9.migrate.engine.internal.command.Settings;
 import io.hal9.migrate.engine.internal.database.H2Startup;
+import io.hal9.migrate.engine.internal.metrics.MigrationMeters;
 import io.hal9.migrate.engine.internal.plan.Plan;
 import io.hal9.migrate.engine.internal.plan.PlanLoader;
 import io.hal9.migrate.engine.internal.plan.StepTypes;
 import io.hal9.migrate.engine.internal.plan.VersionNumber;
 import io.hal9.migrate.engine.spi.StepType;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -37,6 +39,7 @@ public final class Configuration {
   private Duration lease = DEFAULT_LEASE;
   private Duration lockWait = DEFAULT_LOCK_WAIT;
   private ClassLoader classLoader = Configuration.class.getClassLoader();
+  private MeterRegistry metrics;
 
   Configuration() {}
 
@@ -92,6 +95,15 @@ public final class Configuration {
     return this;
   }
 
+  /**
+   * Where the engine's meters go (rows per step, batch commit latency, checkpoint age, step states, and the
+   * {@code hal9_migration_*} series HAL9's dashboard reads), and the meters of the pool it opens for a URL.
+   */
+  public Configuration metrics(MeterRegistry metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    return this;
+  }
+
   /** Where step types ({@code META-INF/services}) and their classes are found. */
   public Configuration classLoader(ClassLoader classLoader) {
     this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
@@ -106,7 +118,8 @@ public final class Configuration {
   public Hal9Migrate load() {
     Map<String, StepType> types = StepTypes.load(classLoader);
     Plan plan = new PlanLoader(types).load(plans);
-    Settings settings = new Settings(target, progress, lease, lockWait, password);
+    Settings settings = new Settings(target, metrics == null ? progress : new MigrationMeters(metrics, progress), lease,
+        lockWait, password);
     if (dataSource != null) {
       return new Hal9Migrate(Engine.open(settings, plan, types, dataSource, false, H2Startup.NONE));
     }
@@ -115,7 +128,7 @@ public final class Configuration {
     }
     H2Startup startup = H2Startup.acquire(url);
     try {
-      return new Hal9Migrate(Engine.open(settings, plan, types, DataSources.pooled(url, user, password), true, startup));
+      return new Hal9Migrate(Engine.open(settings, plan, types, DataSources.pooled(url, user, password, metrics), true, startup));
     } catch (RuntimeException e) {
       startup.close();
       throw e;

@@ -97,6 +97,10 @@ public final class CliProcess {
     new ProcessBuilder("kill", "-" + name, Long.toString(pid())).inheritIO().start().waitFor();
   }
 
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   public int waitFor(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();

@@ -5,6 +5,7 @@ import io.hal9.migrate.engine.api.ErrorCode;
 import io.hal9.migrate.engine.api.Hal9Migrate;
 import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.engine.api.ProgressListener;
+import io.hal9.migrate.tools.monitoring.MetricsExport;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -43,6 +44,11 @@ abstract class EngineCommand extends ToolCommand {
     return null;
   }
 
+  /** Long-running commands export their metrics where these say; null: no metrics. */
+  MetricsOptions metrics() {
+    return null;
+  }
+
   @Override
   final Map<String, Object> execute() throws Exception {
     ClassLoader previous = Thread.currentThread().getContextClassLoader();
@@ -60,13 +66,48 @@ abstract class EngineCommand extends ToolCommand {
     } catch (Hal9MigrateException e) {
       throw Hints.ofOption("--target", e);
     }
-    try (Hal9Migrate hal9 = configuration.load()) {
+    try (MetricsExport export = startMetrics(); Hal9Migrate hal9 = (export == null ? configuration
+        : configuration.metrics(export.registry())).load()) {
       if (interruptible() && main.handleSignals) {
         onStopSignal(hal9, signal, main.err);
       }
       return execute(hal9);
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
+    }
+  }
+
+  private MetricsExport startMetrics() {
+    MetricsOptions metrics = metrics();
+    if (metrics == null || !metrics.enabled()) {
+      return null;
+    }
+    if (metrics.pushgateway != null && (metrics.pushgateway.getAuthority() == null
+        || !List.of("http", "https").contains(String.valueOf(metrics.pushgateway.getScheme())))) {
+      throw new Hal9MigrateException(ErrorCode.USAGE, "--pushgateway " + metrics.pushgateway + ": expected http://HOST:PORT");
+    }
+    if (metrics.pushInterval < 1) {
+      throw new Hal9MigrateException(ErrorCode.USAGE, "--push-interval " + metrics.pushInterval + ": expected 1 second or more");
+    }
+    try {
+      return MetricsExport.start(metrics.host, metrics.port, metrics.pushgateway, Duration.ofSeconds(metrics.pushInterval),
+          instance());
+    } catch (java.io.IOException | RuntimeException e) {
+      throw new Hal9MigrateException(ErrorCode.USAGE, "--metrics-port " + metrics.port + " on " + metrics.host + ": "
+          + Hal9MigrateException.oneLine(String.valueOf(e.getMessage())), e);
+    }
+  }
+
+  /** What the Pushgateway groups this process's metrics by: the host (a pod's name in Kubernetes). */
+  private static String instance() {
+    String host = System.getenv("HOSTNAME");
+    if (host != null && !host.isBlank()) {
+      return host;
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "unknown";
     }
   }
 

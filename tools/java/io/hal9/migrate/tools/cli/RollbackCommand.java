@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "rollback", description = "Undo the versions after --to, newest first; refuses before changing anything if a step has no undo.")
@@ -16,6 +17,13 @@ final class RollbackCommand extends EngineCommand {
 
   @Option(names = "--wait-lock", paramLabel = "SECONDS", description = "Wait this long for another run's lock.")
   long waitLock;
+
+  @Mixin MetricsOptions metrics = new MetricsOptions();
+
+  @Override
+  MetricsOptions metrics() {
+    return metrics;
+  }
 
   @Override
   Duration lockWait() {

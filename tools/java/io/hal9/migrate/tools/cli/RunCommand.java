@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "run", description = "Apply pending versions; an interrupted step resumes from its checkpoint.")
@@ -27,6 +28,13 @@ final class RunCommand extends EngineCommand {
 
   @Option(names = "--progress-interval", paramLabel = "SECONDS", description = "Seconds between progress log lines off a terminal (default 10).")
   long progressInterval = 10;
+
+  @Mixin MetricsOptions metrics = new MetricsOptions();
+
+  @Override
+  MetricsOptions metrics() {
+    return metrics;
+  }
 
   @Override
   boolean interruptible() {

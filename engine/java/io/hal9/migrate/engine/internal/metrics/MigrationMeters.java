@@ -1,0 +1,148 @@
+package io.hal9.migrate.engine.internal.metrics;
+
+import io.hal9.migrate.engine.api.ProgressListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The engine's meters, fed by its progress calls, every call passed on to the listener it wraps: rows per step,
+ * each batch's commit latency, the running step's checkpoint age, each step's state, and the series HAL9's
+ * migration dashboard reads (neurons migrated and total, progress percent).
+ */
+public final class MigrationMeters implements ProgressListener {
+  /** A step's states as the {@code state} label of {@code hal9_migrate_step_state}. */
+  static final List<String> STATES = List.of("running", "done", "failed", "stopped");
+
+  private static final String NEURON_STATE = "neuron-state";
+
+  /** The histogram buckets of a batch's commit: from a small batch on a quiet server to one that hangs. */
+  private static final Duration[] COMMIT_BUCKETS = Stream.of(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000)
+      .map(Duration::ofMillis).toArray(Duration[]::new);
+
+  private final MeterRegistry registry;
+  private final ProgressListener next;
+  private final Map<StepInfo, StepMeters> steps = new ConcurrentHashMap<>();
+  private volatile StepMeters running;
+
+  public MigrationMeters(MeterRegistry registry, ProgressListener next) {
+    this.registry = registry;
+    this.next = next;
+    Gauge.builder("hal9.migrate.checkpoint.age", this, MigrationMeters::checkpointAgeSeconds).baseUnit("seconds")
+        .description("Seconds since the running step last committed a checkpoint (0 while no step runs)").register(registry);
+    Gauge.builder("hal9.migration.neurons.migrated", this, m -> m.neurons(false))
+        .description("Rows the neuron-state steps of this run have migrated").register(registry);
+    // A counter only because Prometheus keeps the _total suffix HAL9's dashboard reads for counters; the value
+    // only grows, as steps announce their rows.
+    FunctionCounter.builder("hal9.migration.neurons", this, m -> m.neurons(true))
+        .description("Rows the neuron-state steps of this run have to migrate").register(registry);
+    Gauge.builder("hal9.migration.progress.percent", this, MigrationMeters::progressPercent)
+        .description("Rows done of the rows to do, over the data steps of this run").register(registry);
+  }
+
+  @Override
+  public void stepStarted(StepInfo step, long rowsDone) {
+    StepMeters meters = steps.computeIfAbsent(step, StepMeters::new);
+    meters.done.set(rowsDone);
+    meters.state = "running";
+    meters.lastCheckpoint = System.nanoTime();
+    running = meters;
+    next.stepStarted(step, rowsDone);
+  }
+
+  @Override
+  public void batchCommitted(StepInfo step, long rowsDone, long total) {
+    StepMeters meters = steps.computeIfAbsent(step, StepMeters::new);
+    meters.rows.increment(Math.max(0, rowsDone - meters.done.getAndSet(rowsDone)));
+    meters.total.set(total);
+    meters.lastCheckpoint = System.nanoTime();
+    next.batchCommitted(step, rowsDone, total);
+  }
+
+  @Override
+  public void transactionCommitted(StepInfo step, Duration took) {
+    steps.computeIfAbsent(step, StepMeters::new).commits.record(took);
+    next.transactionCommitted(step, took);
+  }
+
+  @Override
+  public void stepFinished(StepInfo step, Ending ending, long rowsDone, Duration elapsed) {
+    StepMeters meters = steps.computeIfAbsent(step, StepMeters::new);
+    meters.rows.increment(Math.max(0, rowsDone - meters.done.getAndSet(rowsDone)));
+    meters.state = ending.label();
+    if (ending == Ending.DONE && meters.total.get() < rowsDone) {
+      meters.total.set(rowsDone);
+    }
+    if (running == meters) {
+      running = null;
+    }
+    next.stepFinished(step, ending, rowsDone, elapsed);
+  }
+
+  private double checkpointAgeSeconds() {
+    StepMeters step = running;
+    return step == null ? 0 : (System.nanoTime() - step.lastCheckpoint) / 1e9;
+  }
+
+  private double neurons(boolean total) {
+    long sum = 0;
+    for (StepMeters step : steps.values()) {
+      if (step.info.type().equals(NEURON_STATE)) {
+        sum += total ? Math.max(step.total.get(), step.done.get()) : step.done.get();
+      }
+    }
+    return sum;
+  }
+
+  /** Over the steps whose row count is known; 100 once they are all done, 0 before any. */
+  private double progressPercent() {
+    long done = 0;
+    long total = 0;
+    for (StepMeters step : steps.values()) {
+      if (step.total.get() > 0) {
+        done += Math.min(step.done.get(), step.total.get());
+        total += step.total.get();
+      }
+    }
+    return total == 0 ? 0 : 100.0 * done / total;
+  }
+
+  /** One step's meters, tagged with its version, id and type. */
+  private final class StepMeters {
+    final StepInfo info;
+    final AtomicLong done = new AtomicLong();
+    /** -1 until the step announces its row count. */
+    final AtomicLong total = new AtomicLong(-1);
+    final Counter rows;
+    final Timer commits;
+    volatile String state = "running";
+    volatile long lastCheckpoint = System.nanoTime();
+
+    StepMeters(StepInfo info) {
+      this.info = info;
+      Tags tags = Tags.of("version", info.version(), "step", info.id(), "type", info.type());
+      rows = Counter.builder("hal9.migrate.rows").tags(tags).description("Rows a step committed in this process")
+          .register(registry);
+      commits = Timer.builder("hal9.migrate.batch.commit").tags(tags)
+          .description("A batch's transaction: its writes, its checkpoint and the commit")
+          .serviceLevelObjectives(COMMIT_BUCKETS).register(registry);
+      Gauge.builder("hal9.migrate.step.rows.done", done, AtomicLong::get).tags(tags)
+          .description("Rows the step has committed, in this process and before").register(registry);
+      Gauge.builder("hal9.migrate.step.rows.expected", total, AtomicLong::get).tags(tags)
+          .description("Rows the step has to do (-1 until known)").register(registry);
+      for (String each : STATES) {
+        Gauge.builder("hal9.migrate.step.state", this, m -> m.state.equals(each) ? 1 : 0).tags(tags.and("state", each))
+            .description("1 for the step's state").register(registry);
+      }
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package io.hal9.migrate.engine.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hal9.migrate.support.OnBothDatabases;
+import io.hal9.migrate.support.Plans;
+import io.hal9.migrate.support.TestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The meters a run leaves in the registry it was given: what it did, read back against the checkpoint tables. */
+class MetricsTest {
+  @TempDir Path dir;
+
+  @OnBothDatabases
+  void aRunsMetersHoldItsRowsBatchesStatesAndHal9sSeries(TestDatabase db) throws Exception {
+    Path plans = Plans.in(dir).withReferenceSchema().seed("2", "seed", 3_000, 500)
+        .file("V3__state.yaml", "steps:\n  - id: state-v2\n    type: neuron-state\n    from-version: 1\n    to-version: 2\n"
+            + "    batch-size: 1000\n    ops:\n      - multiply: {field: bias, by: 0.5}\n")
+        .path();
+    MeterRegistry registry = new SimpleMeterRegistry();
+    AtomicReference<Double> poolSize = new AtomicReference<>();
+    ProgressListener whileOpen = new ProgressListener() {
+      @Override
+      public void stepFinished(StepInfo step, Ending ending, long rowsDone, java.time.Duration elapsed) {
+        poolSize.set(registry.get("hikaricp.connections.max").tag("pool", "hal9-migrate").gauge().value());
+      }
+    };
+    try (Hal9Migrate hal9 = Hal9Migrate.configure().url(db.url(), null, null).plans(plans).progress(whileOpen)
+        .metrics(registry).load()) {
+      hal9.migrate();
+    }
+
+    Tags seed = Tags.of("version", "2", "step", "seed", "type", "neuron-seed");
+    Tags state = Tags.of("version", "3", "step", "state-v2", "type", "neuron-state");
+    assertThat(registry.get("hal9.migrate.rows").tags(seed).counter().count()).isEqualTo(3_000);
+    assertThat(registry.get("hal9.migrate.rows").tags(state).counter().count())
+        .isEqualTo(db.queryLong("SELECT rows_done FROM hal9_steps WHERE step_id = 'state-v2'")).isEqualTo(3_000);
+    // A transaction per batch (six of 500 rows, three of 1,000), and the one that marks the step done.
+    assertThat(registry.get("hal9.migrate.batch.commit").tags(seed).timer().count()).isEqualTo(7);
+    assertThat(registry.get("hal9.migrate.batch.commit").tags(state).timer().count()).isEqualTo(4);
+    assertThat(registry.get("hal9.migrate.step.state").tags(state).tag("state", "done").gauge().value()).isEqualTo(1);
+    assertThat(registry.get("hal9.migrate.step.state").tags(state).tag("state", "running").gauge().value()).isZero();
+    assertThat(registry.get("hal9.migrate.step.rows.expected").tags(state).gauge().value()).isEqualTo(3_000);
+    assertThat(registry.get("hal9.migrate.checkpoint.age").gauge().value()).isZero(); // nothing runs now
+
+    assertThat(registry.get("hal9.migration.neurons.migrated").gauge().value()).isEqualTo(3_000);
+    assertThat(registry.get("hal9.migration.neurons").functionCounter().count()).isEqualTo(3_000);
+    assertThat(registry.get("hal9.migration.progress.percent").gauge().value()).isEqualTo(100);
+    // The engine's own pool reports through HikariCP's metrics tracker while it is open.
+    assertThat(poolSize.get()).isEqualTo(6);
+  }
+
+  @OnBothDatabases
+  void aResumedStepCountsOnlyTheRowsThisProcessCommitted(TestDatabase db) throws Exception {
+    Path plans = Plans.in(dir).withReferenceSchema().seed("2", "seed", 4_000, 1_000).path();
+    AtomicReference<Hal9Migrate> first = new AtomicReference<>();
+    ProgressListener stopAfterOneBatch = new ProgressListener() {
+      @Override
+      public void batchCommitted(StepInfo step, long rowsDone, long total) {
+        if (step.id().equals("seed")) {
+          first.get().stop();
+        }
+      }
+    };
+    try (Hal9Migrate hal9 = Hal9Migrate.configure().dataSource(db.dataSource()).plans(plans).progress(stopAfterOneBatch).load()) {
+      first.set(hal9);
+      assertThatThrownBy(hal9::migrate).isInstanceOf(Hal9MigrateException.class);
+    }
+    assertThat(db.queryLong("SELECT rows_done FROM hal9_steps WHERE step_id = 'seed'")).isEqualTo(1_000);
+
+    MeterRegistry registry = new SimpleMeterRegistry();
+    try (Hal9Migrate hal9 = Hal9Migrate.configure().dataSource(db.dataSource()).plans(plans).metrics(registry).load()) {
+      hal9.migrate();
+    }
+    Tags seed = Tags.of("version", "2", "step", "seed", "type", "neuron-seed");
+    assertThat(registry.get("hal9.migrate.rows").tags(seed).counter().count()).isEqualTo(3_000);
+    assertThat(registry.get("hal9.migrate.step.rows.done").tags(seed).gauge().value()).isEqualTo(4_000);
+    assertThat(registry.get("hal9.migration.progress.percent").gauge().value()).isEqualTo(100);
+  }
+}

@@ -1,0 +1,101 @@
+package io.hal9.migrate.support;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * A real server of the monitoring stack (Prometheus, the Pushgateway) started for one test on a free loopback port,
+ * from its Debian package. Where the binary is missing the test is skipped, unless its HAL9_REQUIRE_* variable is
+ * set (CI): then it fails.
+ */
+public final class LocalServer implements AutoCloseable {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  private final Process process;
+  private final int port;
+  private final Path log;
+
+  private LocalServer(Process process, int port, Path log) {
+    this.process = process;
+    this.port = port;
+    this.log = log;
+  }
+
+  /** {@code /usr/bin/prometheus-pushgateway} listening on loopback. */
+  public static LocalServer pushgateway(Path dir) throws Exception {
+    int port = freePort();
+    return start(dir, "prometheus-pushgateway", "HAL9_REQUIRE_PROMETHEUS", port, "/-/ready",
+        "--web.listen-address=127.0.0.1:" + port, "--persistence.file=");
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static LocalServer start(Path dir, String binary, String required, int port, String ready, String... args)
+      throws Exception {
+    Path executable = Path.of("/usr/bin", binary);
+    if (!Files.isExecutable(executable)) {
+      String missing = executable + " is not installed (Debian package " + binary + ")";
+      if (System.getenv(required) != null) {
+        throw new IllegalStateException(required + " is set but " + missing);
+      }
+      Assumptions.abort(missing);
+    }
+    List<String> command = new ArrayList<>(List.of(executable.toString()));
+    command.addAll(List.of(args));
+    Path log = Files.createTempFile(dir, binary, ".log");
+    Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    LocalServer server = new LocalServer(process, port, log);
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      try {
+        if (server.get(ready).statusCode() == 200) {
+          return server;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      if (!process.isAlive() || System.nanoTime() > deadline) {
+        server.close();
+        throw new IllegalStateException(binary + " did not become ready: " + Files.readString(log));
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  public String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** What the server printed, for a failing assertion's message. */
+  public String log() throws IOException {
+    return Files.readString(log);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor();
+    }
+  }
+}
