@@ -1,6 +1,5 @@
 package io.hal9.migrate.engine.internal.database;
 
-import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.row;
 import static org.jooq.impl.DSL.val;
@@ -8,7 +7,6 @@ import static org.jooq.impl.DSL.val;
 import io.hal9.migrate.checkpoints.LockDialect;
 import io.hal9.migrate.engine.spi.tables.ColumnType;
 import io.hal9.migrate.engine.spi.tables.Identifier;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +21,6 @@ import org.jooq.DSLContext;
 import org.jooq.DataType;
 import org.jooq.Field;
 import org.jooq.JSON;
-import org.jooq.RowN;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.conf.ParamCastMode;
@@ -85,35 +82,38 @@ final class H2Database implements Database {
   @Override
   public void tuneForBatch(DSLContext tx) {}
 
-  /** MERGE from a VALUES list: H2 has no UPDATE .. FROM, and binds JSON its own way. */
+  /**
+   * One UPDATE by key, rendered once and run as a JDBC batch: H2 has no UPDATE .. FROM, and a MERGE from a VALUES
+   * list of the whole batch was rendered by jOOQ and parsed by H2 anew for every batch (a fifth of the Java path's
+   * time on H2).
+   */
   @Override
   public void updateByKey(DSLContext tx, Table<?> table, List<Field<Object>> keys, List<Field<?>> columns,
       List<Object[]> values) {
-    List<Field<?>> targets = new ArrayList<>(keys);
-    targets.addAll(columns);
-    String[] names = new String[targets.size()];
-    for (int i = 0; i < names.length; i++) {
-      names[i] = "c" + i;
-    }
-    int rows = values.get(0).length;
-    RowN[] valueRows = new RowN[rows];
-    for (int r = 0; r < rows; r++) {
-      List<Field<?>> row = new ArrayList<>(targets.size());
-      for (int i = 0; i < targets.size(); i++) {
-        row.add(bind(targets.get(i).getDataType(), values.get(i)[r]));
-      }
-      valueRows[r] = row(row);
-    }
-    Table<?> v = DSL.values(valueRows).as("v", names);
-    Condition matches = DSL.noCondition();
-    for (int k = 0; k < keys.size(); k++) {
-      matches = matches.and(keys.get(k).eq(field(name("v", names[k]))));
-    }
+    DSLContext dsl = forRowBinds(tx);
     Map<Field<?>, Field<?>> assignments = new LinkedHashMap<>();
-    for (int c = 0; c < columns.size(); c++) {
-      assignments.put(columns.get(c), field(name("v", names[keys.size() + c])));
+    for (Field<?> column : columns) {
+      // A document arrives as text: FORMAT JSON has H2 store it as the JSON it spells, not as a JSON string.
+      assignments.put(column, column.getDataType().getType() == JSON.class
+          ? DSL.field("{0} format json", column.getDataType(), val(null, SQLDataType.VARCHAR)) : val(null, column.getDataType()));
     }
-    tx.mergeInto(table).using(v).on(matches).whenMatchedThenUpdate().set(assignments).execute();
+    Condition matches = DSL.noCondition();
+    for (Field<Object> key : keys) {
+      matches = matches.and(key.eq(val(null, key.getDataType())));
+    }
+    BatchBindStep batch = dsl.batch(dsl.update(table).set(assignments).where(matches));
+    int rows = values.get(0).length;
+    for (int r = 0; r < rows; r++) {
+      Object[] row = new Object[columns.size() + keys.size()];
+      for (int c = 0; c < columns.size(); c++) {
+        row[c] = values.get(keys.size() + c)[r];
+      }
+      for (int k = 0; k < keys.size(); k++) {
+        row[columns.size() + k] = values.get(k)[r];
+      }
+      batch = batch.bind(row);
+    }
+    batch.execute();
   }
 
   /**
@@ -134,15 +134,6 @@ final class H2Database implements Database {
   @Override
   public DSLContext forRowBinds(DSLContext tx) {
     return DSL.using(tx.configuration().deriveSettings(s -> s.withParamCastMode(ParamCastMode.NEVER)));
-  }
-
-  /** A JSON document given as text, bound as H2's JSON; anything else as its column's type. */
-  @SuppressWarnings("unchecked")
-  private static Field<?> bind(DataType<?> type, Object value) {
-    if (type.getType() == JSON.class) {
-      return val(value == null ? null : JSON.valueOf((String) value), (DataType<JSON>) type);
-    }
-    return val(value, (DataType<Object>) type);
   }
 
   /** H2 reads an array bound as {@code Object[]}: the elements are boxed. */
