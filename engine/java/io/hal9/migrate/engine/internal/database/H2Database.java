@@ -84,8 +84,7 @@ final class H2Database implements Database {
 
   /**
    * One UPDATE by key, rendered once and run as a JDBC batch: H2 has no UPDATE .. FROM, and a MERGE from a VALUES
-   * list of the whole batch was rendered by jOOQ and parsed by H2 anew for every batch (a fifth of the Java path's
-   * time on H2).
+   * list of the whole batch is rendered by jOOQ and parsed by H2 anew for every batch.
    */
   @Override
   public void updateByKey(DSLContext tx, Table<?> table, List<Field<Object>> keys, List<Field<?>> columns,

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 /**
  * The engine's meters, fed by its progress calls, every call passed on to the listener it wraps: rows per step,
  * each batch's commit latency, the running step's checkpoint age, each step's state, and the series HAL9's
- * migration dashboard reads (neurons migrated and total, progress percent).
+ * migration dashboard reads (neurons migrated and total, progress percent). The gauges hold their state strongly:
+ * a command pushes its final values after the engine is closed.
  */
 public final class MigrationMeters implements ProgressListener {
   /** A step's states as the {@code state} label of {@code hal9_migrate_step_state}. */
@@ -37,15 +38,15 @@ public final class MigrationMeters implements ProgressListener {
   public MigrationMeters(MeterRegistry registry, ProgressListener next) {
     this.registry = registry;
     this.next = next;
-    Gauge.builder("hal9.migrate.checkpoint.age", this, MigrationMeters::checkpointAgeSeconds).baseUnit("seconds")
+    Gauge.builder("hal9.migrate.checkpoint.age", this, MigrationMeters::checkpointAgeSeconds).baseUnit("seconds").strongReference(true)
         .description("Seconds since the running step last committed a checkpoint (0 while no step runs)").register(registry);
-    Gauge.builder("hal9.migration.neurons.migrated", this, m -> m.neurons(false))
+    Gauge.builder("hal9.migration.neurons.migrated", this, m -> m.neurons(false)).strongReference(true)
         .description("Rows the neuron-state steps of this run have migrated").register(registry);
     // A counter only because Prometheus keeps the _total suffix HAL9's dashboard reads for counters; the value
     // only grows, as steps announce their rows.
     FunctionCounter.builder("hal9.migration.neurons", this, m -> m.neurons(true))
         .description("Rows the neuron-state steps of this run have to migrate").register(registry);
-    Gauge.builder("hal9.migration.progress.percent", this, MigrationMeters::progressPercent)
+    Gauge.builder("hal9.migration.progress.percent", this, MigrationMeters::progressPercent).strongReference(true)
         .description("Rows done of the rows to do, over the data steps of this run").register(registry);
   }
 
@@ -135,12 +136,12 @@ public final class MigrationMeters implements ProgressListener {
       commits = Timer.builder("hal9.migrate.batch.commit").tags(tags)
           .description("A batch's transaction: its writes, its checkpoint and the commit")
           .serviceLevelObjectives(COMMIT_BUCKETS).register(registry);
-      Gauge.builder("hal9.migrate.step.rows.done", done, AtomicLong::get).tags(tags)
+      Gauge.builder("hal9.migrate.step.rows.done", done, AtomicLong::get).tags(tags).strongReference(true)
           .description("Rows the step has committed, in this process and before").register(registry);
-      Gauge.builder("hal9.migrate.step.rows.expected", total, AtomicLong::get).tags(tags)
+      Gauge.builder("hal9.migrate.step.rows.expected", total, AtomicLong::get).tags(tags).strongReference(true)
           .description("Rows the step has to do (-1 until known)").register(registry);
       for (String each : STATES) {
-        Gauge.builder("hal9.migrate.step.state", this, m -> m.state.equals(each) ? 1 : 0).tags(tags.and("state", each))
+        Gauge.builder("hal9.migrate.step.state", this, m -> m.state.equals(each) ? 1 : 0).tags(tags.and("state", each)).strongReference(true)
             .description("1 for the step's state").register(registry);
       }
     }
