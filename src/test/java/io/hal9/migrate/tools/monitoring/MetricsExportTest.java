@@ -2,12 +2,15 @@ package io.hal9.migrate.tools.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.hal9.migrate.support.Cli;
 import io.hal9.migrate.support.CliProcess;
 import io.hal9.migrate.support.LocalServer;
 import io.hal9.migrate.support.OnBothDatabases;
 import io.hal9.migrate.support.Plans;
 import io.hal9.migrate.support.TestDatabase;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -54,6 +58,22 @@ class MetricsExportTest {
       assertThat(value(pushed, "hal9_migration_progress_percent\\{instance=\"[^\"]+\",job=\"hal9-migrate\"\\}")).isEqualTo(100);
       assertThat(pushed).contains("jvm_memory_used_bytes{");
     }
+  }
+
+  /** Checked before the plan is read or the database reached: exit 2 and one line naming the option. */
+  @Test
+  void aPortInUseOrAPushgatewayThatIsNoUrlIsBadInput() throws Exception {
+    Path plans = Plans.in(dir.resolve("plans")).withReferenceSchema().path();
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      Cli.Result busy = Cli.withoutDatabase(plans).run("run", "--metrics-host", "127.0.0.1", "--metrics-port",
+          String.valueOf(taken.getLocalPort()));
+      assertThat(busy.exit()).as(busy.toString()).isEqualTo(2);
+      assertThat(busy.errors()).singleElement().asString()
+          .startsWith("--metrics-port " + taken.getLocalPort() + " on 127.0.0.1: ").contains("in use");
+    }
+    Cli.Result notUrl = Cli.withoutDatabase(plans).run("run", "--pushgateway", "pushgateway:9091");
+    assertThat(notUrl.exit()).as(notUrl.toString()).isEqualTo(2);
+    assertThat(notUrl.errors()).containsExactly("--pushgateway pushgateway:9091: expected http://HOST:PORT");
   }
 
   private static String scrape(int port) {
