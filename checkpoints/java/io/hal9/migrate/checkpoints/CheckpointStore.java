@@ -7,9 +7,13 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDateTime;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -26,6 +30,7 @@ public final class CheckpointStore {
   private final SQLDialect dialect;
   private final LockDialect locks;
   private final DSLContext dsl;
+  private Consumer<Event> events = event -> {};
 
   private CheckpointStore(DataSource dataSource, SQLDialect dialect, LockDialect locks) {
     this.dataSource = dataSource;
@@ -37,6 +42,12 @@ public final class CheckpointStore {
   /** @param locks how the run lock works on this database */
   public static CheckpointStore on(DataSource dataSource, SQLDialect dialect, LockDialect locks) {
     return new CheckpointStore(dataSource, dialect, locks);
+  }
+
+  /** Told of every event this process records, once it is committed (for the events metric). */
+  public CheckpointStore onEvent(Consumer<Event> listener) {
+    this.events = listener;
+    return this;
   }
 
   /** Creates or upgrades the engine's tables. Only commands that write call this. */
@@ -88,9 +99,16 @@ public final class CheckpointStore {
     if (!initialized()) {
       return steps;
     }
-    // Read-only commands do not upgrade the engine's tables: one a version older may lack the newest column.
-    List<Field<?>> columns = exists(STEPS, STEP_UNDO) ? STEP_COLUMNS : STEP_COLUMNS.stream()
-        .map(c -> c == STEP_UNDO ? DSL.inline(null, STEP_UNDO.getDataType()).as(STEP_UNDO.getUnqualifiedName()) : c).toList();
+    // Read-only commands do not upgrade the engine's tables: ones a version or two older lack the newest columns.
+    Set<Field<?>> missing = new HashSet<>();
+    if (!exists(STEPS, STEP_EXPECTED)) {
+      missing.addAll(List.of(STEP_EXPECTED, STEP_HELD));
+      if (!exists(STEPS, STEP_UNDO)) {
+        missing.add(STEP_UNDO);
+      }
+    }
+    List<Field<?>> columns = STEP_COLUMNS.stream()
+        .map(c -> missing.contains(c) ? DSL.inline(null, c.getDataType()).as(c.getUnqualifiedName()) : c).toList();
     for (Record row : dsl.select(columns).from(STEPS).orderBy(STEP_STARTED, STEP_ID).fetch()) {
       StepCheckpoint checkpoint = checkpoint(row);
       steps.put(checkpoint.stepId(), checkpoint);
@@ -116,13 +134,86 @@ public final class CheckpointStore {
   }
 
   public RunLock lock() {
-    return new RunLock(dataSource, dialect, locks);
+    return new RunLock(dataSource, dialect, locks, events);
   }
 
   /** Writes on behalf of the holder of {@code lease}; each write fails once another runner took over. */
   public CheckpointWriter writer(Lease lease) {
-    return new CheckpointWriter(dataSource, dsl, lease, locks);
+    return new CheckpointWriter(dataSource, dsl, lease, locks, events);
   }
+
+  /**
+   * The events at or after {@code since} and after the event {@code afterId} (either may be null), oldest first,
+   * the newest {@code limit} of them; none on a database the engine has not touched.
+   */
+  public List<EventEntry> events(LocalDateTime since, Long afterId, int limit) {
+    if (!exists(EVENTS, null)) {
+      return List.of();
+    }
+    return EventLog.read(dsl, since, afterId, limit);
+  }
+
+  /**
+   * Records an event outside any checkpoint transaction, unfenced: what a runner that lost its lock, or a process
+   * without the lock, has to say.
+   */
+  public void record(String runId, Event event) {
+    dsl.transaction(cfg -> EventLog.insert(DSL.using(cfg), runId, event));
+    EventLog.committed(List.of(event), events);
+  }
+
+  /**
+   * Pauses the runs: the running step stops before its next batch and waits, holding its lock, until {@link
+   * #resume}; a run that starts meanwhile waits before its first batch. From any process, with or without the lock.
+   *
+   * @return false when already paused (nothing written)
+   */
+  public boolean pause(String by) {
+    return pauseChange(true, by);
+  }
+
+  /** @return false when not paused (nothing written) */
+  public boolean resume(String by) {
+    return pauseChange(false, by);
+  }
+
+  private boolean pauseChange(boolean pause, String by) {
+    Event event = Event.ofRun(pause ? EventType.PAUSED : EventType.RESUMED, (pause ? "paused by " : "resumed by ") + by);
+    boolean changed = dsl.transactionResult(cfg -> {
+      DSLContext tx = DSL.using(cfg);
+      int updated = tx.update(LOCK)
+          .set(LOCK_PAUSED_AT, pause ? DSL.currentLocalDateTime() : DSL.inline(null, LOCK_PAUSED_AT.getDataType()))
+          .set(LOCK_PAUSED_BY, pause ? by : null)
+          .where(LOCK_ID.eq(1).and(pause ? LOCK_PAUSED_AT.isNull() : LOCK_PAUSED_AT.isNotNull()))
+          .execute();
+      if (updated > 0) {
+        EventLog.insert(tx, null, event);
+      }
+      return updated > 0;
+    });
+    if (changed) {
+      EventLog.committed(List.of(event), events);
+    }
+    return changed;
+  }
+
+  /** Since when and by whom the runs are paused; empty while they are not (or on tables older than pausing). */
+  public Optional<Pause> paused() {
+    if (!initialized() || !exists(LOCK, LOCK_PAUSED_AT)) {
+      return Optional.empty();
+    }
+    return pausedNow();
+  }
+
+  /** {@link #paused()} for a runner, whose tables are up to date: one query. */
+  public Optional<Pause> pausedNow() {
+    Record row = dsl.select(LOCK_PAUSED_AT, LOCK_PAUSED_BY).from(LOCK).where(LOCK_ID.eq(1)).fetchOne();
+    return row == null || row.get(LOCK_PAUSED_AT) == null ? Optional.empty()
+        : Optional.of(new Pause(row.get(LOCK_PAUSED_AT), row.get(LOCK_PAUSED_BY)));
+  }
+
+  /** The runs are paused since {@code at}, by {@code by} (a host and pid, or a name). */
+  public record Pause(LocalDateTime at, String by) {}
 
   /** The snapshots and rejects of one data step. */
   public RowRecords rows(String stepId) {
@@ -145,6 +236,8 @@ public final class CheckpointStore {
         row.get(STEP_RUN),
         row.get(STEP_STARTED),
         row.get(STEP_UPDATED),
-        row.get(STEP_FINISHED));
+        row.get(STEP_FINISHED),
+        row.get(STEP_EXPECTED) == null ? -1 : row.get(STEP_EXPECTED),
+        row.get(STEP_HELD));
   }
 }

@@ -4,6 +4,8 @@ import static io.hal9.migrate.checkpoints.EngineTables.*;
 import static org.jooq.impl.DSL.currentLocalDateTime;
 import static org.jooq.impl.DSL.inline;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.jooq.DSLContext;
 
 /**
@@ -13,10 +15,21 @@ import org.jooq.DSLContext;
 public final class CheckpointTx {
   private final DSLContext tx;
   private final String runId;
+  private final List<Event> events = new ArrayList<>();
 
   CheckpointTx(DSLContext tx, String runId) {
     this.tx = tx;
     this.runId = runId;
+  }
+
+  /** Records {@code event}, committed with the change it reports. */
+  public void event(Event event) {
+    EventLog.insert(tx, runId, event);
+    events.add(event);
+  }
+
+  List<Event> events() {
+    return events;
   }
 
   /** The transaction itself, for the unit of work that commits with the checkpoint. */
@@ -28,6 +41,7 @@ public final class CheckpointTx {
   public void started(String stepId, String version, String type, String checksum) {
     int updated = tx.update(STEPS)
         .set(STEP_STATE, StepState.RUNNING.label())
+        .setNull(STEP_HELD)
         .set(STEP_VERSION, version)
         .set(STEP_TYPE, type)
         .set(STEP_CHECKSUM, checksum)
@@ -54,12 +68,16 @@ public final class CheckpointTx {
     }
   }
 
-  /** A committed batch: the cursor to resume after, the rows done so far and the step's counters (JSON, or null). */
-  public void progressed(String stepId, String cursor, long rows, String counters) {
+  /**
+   * A committed batch: the cursor to resume after, the rows done so far, the step's counters (JSON, or null) and
+   * the rows it expects in all (-1 while it has not counted them).
+   */
+  public void progressed(String stepId, String cursor, long rows, String counters, long expected) {
     tx.update(STEPS)
         .set(STEP_CURSOR, cursor)
         .set(STEP_ROWS, rows)
         .set(STEP_COUNTERS, counters)
+        .set(STEP_EXPECTED, expected < 0 ? null : expected)
         .set(STEP_UPDATED, currentLocalDateTime())
         .where(STEP_ID.eq(stepId))
         .execute();
@@ -70,9 +88,15 @@ public final class CheckpointTx {
     tx.update(STEPS).set(STEP_UNDO, record).set(STEP_UPDATED, currentLocalDateTime()).where(STEP_ID.eq(stepId)).execute();
   }
 
+  /** Why the running step holds back before its next batch, or null once it goes on. */
+  public void held(String stepId, String reason) {
+    tx.update(STEPS).set(STEP_HELD, reason).where(STEP_ID.eq(stepId)).execute();
+  }
+
   public void finished(String stepId) {
     tx.update(STEPS)
         .set(STEP_STATE, StepState.DONE.label())
+        .setNull(STEP_HELD)
         .set(STEP_UPDATED, currentLocalDateTime())
         .set(STEP_FINISHED, currentLocalDateTime())
         .where(STEP_ID.eq(stepId))
@@ -84,6 +108,7 @@ public final class CheckpointTx {
     tx.update(STEPS)
         .set(STEP_STATE, StepState.FAILED.label())
         .set(STEP_ERROR, error)
+        .setNull(STEP_HELD)
         .set(STEP_UPDATED, currentLocalDateTime())
         .where(STEP_ID.eq(stepId))
         .execute();

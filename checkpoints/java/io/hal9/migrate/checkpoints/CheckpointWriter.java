@@ -23,9 +23,11 @@ public final class CheckpointWriter {
   private final Lease lease;
   private final Fence fence;
   private final DataSource fenced;
+  private final Consumer<Event> events;
 
-  CheckpointWriter(DataSource dataSource, DSLContext dsl, Lease lease, LockDialect locks) {
+  CheckpointWriter(DataSource dataSource, DSLContext dsl, Lease lease, LockDialect locks, Consumer<Event> events) {
     this.dsl = dsl;
+    this.events = events;
     this.lease = lease;
     this.fence = new Fence(lease, locks);
     this.fenced = new FencedDataSource(dataSource, fence);
@@ -39,15 +41,23 @@ public final class CheckpointWriter {
     return fenced;
   }
 
-  /** @throws LockLostException when the lease was taken over; nothing of the transaction is committed */
+  /**
+   * @throws LockLostException when the lease was taken over; nothing of the transaction is committed (its events
+   *     included)
+   */
   public <T> T inTransaction(Function<CheckpointTx, T> work) {
-    return dsl.transactionResult(cfg -> {
+    CheckpointTx[] done = new CheckpointTx[1];
+    T committed = dsl.transactionResult(cfg -> {
       DSLContext tx = DSL.using(cfg);
       fence.tag(tx);
-      T result = work.apply(new CheckpointTx(tx, lease.runId()));
+      CheckpointTx checkpointTx = new CheckpointTx(tx, lease.runId());
+      T result = work.apply(checkpointTx);
       fence.check(tx);
+      done[0] = checkpointTx;
       return result;
     });
+    EventLog.committed(done[0].events(), events);
+    return committed;
   }
 
   public void run(Consumer<CheckpointTx> work) {
@@ -87,6 +97,11 @@ public final class CheckpointWriter {
         backoff *= 3;
       }
     }
+  }
+
+  /** Whether the lease's heartbeat found the lock lost: no query, for a runner that waits between batches. */
+  public boolean leaseLost() {
+    return lease.lost();
   }
 
   /**

@@ -53,7 +53,7 @@ public final class EngineSchema {
 
   static void migrate(DataSource dataSource) {
     JavaMigration[] migrations = {new V1__Engine_tables(), new V2__Row_snapshots_and_rejects(), new V3__Typed_row_keys(),
-        new V4__Opaque_snapshots_and_undo_records(), new V5__Snapshots_compressed_with_lz4()};
+        new V4__Opaque_snapshots_and_undo_records(), new V5__Snapshots_compressed_with_lz4(), new V6__Events_pause_and_progress()};
     if (upToDate(dataSource, migrations)) {
       return;
     }
@@ -264,6 +264,33 @@ public final class EngineSchema {
                   .and(DSL.condition("'lz4' = any({0})", field(name("enumvals"))))))) {
         dsl.execute("alter table {0} alter column {1} set compression lz4", SNAPSHOTS, SNAPSHOT_BEFORE.getUnqualifiedName());
       }
+    }
+  }
+
+  /**
+   * What operators watch and steer from any machine: the events of every run, a pause that outlives the run that
+   * saw it, and a step's expected rows and why it holds back, for progress, ETA and throttling in {@code status}.
+   */
+  static final class V6__Events_pause_and_progress extends BaseJavaMigration {
+    @Override
+    public void migrate(Context context) {
+      DSLContext dsl = Databases.dsl(context.getConnection());
+      dsl.createTable(EVENTS)
+          .column(EVENT_ID, SQLDataType.BIGINT.notNull().identity(true))
+          .column(EVENT_AT, SQLDataType.LOCALDATETIME.notNull())
+          .column(EVENT_RUN, SQLDataType.VARCHAR(64))
+          .column(EVENT_VERSION, SQLDataType.VARCHAR(50))
+          .column(EVENT_STEP, SQLDataType.VARCHAR(200))
+          .column(EVENT_TYPE, SQLDataType.VARCHAR(32).notNull())
+          .column(EVENT_SEVERITY, SQLDataType.VARCHAR(16).notNull())
+          .column(EVENT_MESSAGE, SQLDataType.VARCHAR)
+          .constraint(constraint("hal9_events_pk").primaryKey(EVENT_ID))
+          .execute();
+      dsl.createIndex("hal9_events_at").on(EVENTS, EVENT_AT).execute();
+      dsl.alterTable(STEPS).addColumn(STEP_EXPECTED).execute();
+      dsl.alterTable(STEPS).addColumn(STEP_HELD, SQLDataType.VARCHAR(500)).execute();
+      dsl.alterTable(LOCK).addColumn(LOCK_PAUSED_AT).execute();
+      dsl.alterTable(LOCK).addColumn(LOCK_PAUSED_BY, SQLDataType.VARCHAR(255)).execute();
     }
   }
 }

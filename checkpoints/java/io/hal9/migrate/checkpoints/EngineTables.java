@@ -11,7 +11,7 @@ import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.SQLDataType;
 
-/** The engine's own tables, described once for jOOQ (no code generation: the schema is six tables). */
+/** The engine's own tables, described once for jOOQ (no code generation: the schema is seven tables). */
 final class EngineTables {
   private EngineTables() {}
 
@@ -24,6 +24,9 @@ final class EngineTables {
   static final Field<LocalDateTime> LOCK_SINCE = column(LOCK, "acquired_at", SQLDataType.LOCALDATETIME);
   static final Field<LocalDateTime> LOCK_HEARTBEAT = column(LOCK, "heartbeat_at", SQLDataType.LOCALDATETIME);
   static final Field<LocalDateTime> LOCK_LEASE_UNTIL = column(LOCK, "lease_until", SQLDataType.LOCALDATETIME);
+  /** Since V6: set while the runs are paused; a pause outlives the run that saw it, and the lock's holders. */
+  static final Field<LocalDateTime> LOCK_PAUSED_AT = column(LOCK, "paused_at", SQLDataType.LOCALDATETIME);
+  static final Field<String> LOCK_PAUSED_BY = column(LOCK, "paused_by", SQLDataType.VARCHAR(255));
 
   static final Table<Record> RUNS = table(unquotedName("hal9_runs"));
   static final Field<String> RUN_ID = column(RUNS, "run_id", SQLDataType.VARCHAR(64));
@@ -52,6 +55,10 @@ final class EngineTables {
   static final Field<LocalDateTime> STEP_STARTED = column(STEPS, "started_at", SQLDataType.LOCALDATETIME);
   static final Field<LocalDateTime> STEP_UPDATED = column(STEPS, "updated_at", SQLDataType.LOCALDATETIME);
   static final Field<LocalDateTime> STEP_FINISHED = column(STEPS, "finished_at", SQLDataType.LOCALDATETIME);
+  /** Since V6: the step's units of work once it counted them, for progress and ETA from any machine. */
+  static final Field<Long> STEP_EXPECTED = column(STEPS, "rows_expected", SQLDataType.BIGINT);
+  /** Since V6: why the running step holds back before its next batch (a throttle), or null. */
+  static final Field<String> STEP_HELD = column(STEPS, "held_by", SQLDataType.VARCHAR(500));
 
   static final Table<Record> HISTORY = table(unquotedName("hal9_history"));
   static final Field<Long> HISTORY_RANK = column(HISTORY, "installed_rank", SQLDataType.BIGINT);
@@ -80,11 +87,23 @@ final class EngineTables {
   static final Field<String> REJECT_REASON = column(REJECTS, "reason", SQLDataType.VARCHAR);
   static final Field<LocalDateTime> REJECT_ON = column(REJECTS, "recorded_at", SQLDataType.LOCALDATETIME);
 
+  static final Table<Record> EVENTS = table(unquotedName("hal9_events"));
+  static final Field<Long> EVENT_ID = column(EVENTS, "event_id", SQLDataType.BIGINT);
+  static final Field<LocalDateTime> EVENT_AT = column(EVENTS, "recorded_at", SQLDataType.LOCALDATETIME);
+  static final Field<String> EVENT_RUN = column(EVENTS, "run_id", SQLDataType.VARCHAR(64));
+  static final Field<String> EVENT_VERSION = column(EVENTS, "version", SQLDataType.VARCHAR(EngineSchema.VERSION_LENGTH));
+  static final Field<String> EVENT_STEP = column(EVENTS, "step_id", SQLDataType.VARCHAR(EngineSchema.STEP_ID_LENGTH));
+  static final Field<String> EVENT_TYPE = column(EVENTS, "event_type", SQLDataType.VARCHAR(32));
+  static final Field<String> EVENT_SEVERITY = column(EVENTS, "severity", SQLDataType.VARCHAR(16));
+  static final Field<String> EVENT_MESSAGE = column(EVENTS, "message", SQLDataType.VARCHAR);
+
   /** Selected explicitly: records from a metadata-derived asterisk do not resolve these fields by name. */
   static final List<Field<?>> LOCK_COLUMNS =
       List.of(LOCK_ID, LOCK_EPOCH, LOCK_RUN, LOCK_HOST, LOCK_PID, LOCK_SINCE, LOCK_HEARTBEAT, LOCK_LEASE_UNTIL);
   static final List<Field<?>> STEP_COLUMNS = List.of(STEP_ID, STEP_VERSION, STEP_TYPE, STEP_CHECKSUM, STEP_STATE,
-      STEP_CURSOR, STEP_ROWS, STEP_COUNTERS, STEP_UNDO, STEP_ATTEMPTS, STEP_ERROR, STEP_RUN, STEP_STARTED, STEP_UPDATED, STEP_FINISHED);
+      STEP_CURSOR, STEP_ROWS, STEP_COUNTERS, STEP_UNDO, STEP_ATTEMPTS, STEP_ERROR, STEP_RUN, STEP_STARTED, STEP_UPDATED, STEP_FINISHED, STEP_EXPECTED, STEP_HELD);
+  static final List<Field<?>> EVENT_COLUMNS =
+      List.of(EVENT_ID, EVENT_AT, EVENT_RUN, EVENT_VERSION, EVENT_STEP, EVENT_TYPE, EVENT_SEVERITY, EVENT_MESSAGE);
   static final List<Field<?>> HISTORY_COLUMNS = List.of(HISTORY_RANK, HISTORY_VERSION, HISTORY_DESCRIPTION,
       HISTORY_SCRIPT, HISTORY_ACTION, HISTORY_CHECKSUM, HISTORY_RUN, HISTORY_BY, HISTORY_ON, HISTORY_MILLIS);
 

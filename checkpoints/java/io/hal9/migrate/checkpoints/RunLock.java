@@ -10,8 +10,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.DatePart;
@@ -37,11 +39,13 @@ public final class RunLock {
   private final DataSource dataSource;
   private final SQLDialect dialect;
   private final LockDialect locks;
+  private final Consumer<Event> events;
 
-  RunLock(DataSource dataSource, SQLDialect dialect, LockDialect locks) {
+  RunLock(DataSource dataSource, SQLDialect dialect, LockDialect locks, Consumer<Event> events) {
     this.dataSource = dataSource;
     this.dialect = dialect;
     this.locks = locks;
+    this.events = events;
   }
 
   /**
@@ -88,7 +92,7 @@ public final class RunLock {
   /** Releases the lock by hand and raises the epoch, so its former holder, if still alive, can commit nothing. */
   public Optional<LockHolder> forceRelease() {
     holder().ifPresent(h -> cutOff(h.epoch()));
-    return Databases.dsl(dataSource, dialect).transactionResult(cfg -> {
+    Optional<LockHolder> released = Databases.dsl(dataSource, dialect).transactionResult(cfg -> {
       DSLContext tx = DSL.using(cfg);
       Record row = tx.select(LOCK_COLUMNS).from(LOCK).where(LOCK_ID.eq(1)).forUpdate().fetchOne();
       if (row == null || row.get(LOCK_RUN) == null) {
@@ -102,8 +106,16 @@ public final class RunLock {
           .execute();
       tx.update(RUNS).set(RUN_STATE, RunState.UNLOCKED.label()).set(RUN_FINISHED, currentLocalDateTime())
           .where(RUN_ID.eq(previous.runId())).execute();
+      EventLog.insert(tx, previous.runId(), unlocked(previous));
       return Optional.of(previous);
     });
+    released.ifPresent(previous -> EventLog.committed(List.of(unlocked(previous)), events));
+    return released;
+  }
+
+  private static Event unlocked(LockHolder previous) {
+    return Event.ofRun(EventType.UNLOCKED, "lock of " + previous.host() + " pid " + previous.pid() + " (epoch "
+        + previous.epoch() + ") released by hand on " + HOST + " pid " + ProcessHandle.current().pid());
   }
 
   private Lease tryAcquire(String command, Duration lease) {
@@ -114,16 +126,20 @@ public final class RunLock {
       long leaseSeconds = Math.max(1, lease.toSeconds());
       String runId = UUID.randomUUID().toString();
       long pid = ProcessHandle.current().pid();
+      Event[] takeover = new Event[1];
       long epoch = Databases.dsl(connection).transactionResult(cfg -> {
         DSLContext tx = DSL.using(cfg);
         Field<LocalDateTime> now = currentLocalDateTime().as("db_now");
         Record row = tx.select(LOCK_COLUMNS).select(now).from(LOCK).where(LOCK_ID.eq(1)).forUpdate().fetchOne();
         if (row.get(LOCK_RUN) != null) {
           LockHolder current = holder(row);
-          if (deadBecause(tx, current, row.get(now)) == null) {
+          String dead = deadBecause(tx, current, row.get(now));
+          if (dead == null) {
             throw new LockHeldException(current);
           }
           tx.update(RUNS).set(RUN_STATE, RunState.ABANDONED.label()).where(RUN_ID.eq(current.runId())).execute();
+          takeover[0] = Event.ofRun(EventType.LOCK_TAKEN_OVER, "took over the lock of " + current.host() + " pid "
+              + current.pid() + " (epoch " + current.epoch() + ", " + dead + ") on " + HOST + " pid " + pid);
         }
         long next = row.get(LOCK_EPOCH) + 1;
         // Taken before the row commits, so nobody can see the new epoch without its session lock held.
@@ -148,8 +164,14 @@ public final class RunLock {
             .set(RUN_STARTED, currentLocalDateTime())
             .set(RUN_HEARTBEAT, currentLocalDateTime())
             .execute();
+        if (takeover[0] != null) {
+          EventLog.insert(tx, runId, takeover[0]);
+        }
         return next;
       });
+      if (takeover[0] != null) {
+        EventLog.committed(List.of(takeover[0]), events);
+      }
       return new Lease(dataSource, locks, connection, runId, epoch, leaseSeconds);
     } catch (RuntimeException e) {
       closeQuietly(connection);
@@ -235,7 +257,7 @@ public final class RunLock {
     }
   }
 
-  static String host() {
+  public static String host() {
     return HOST;
   }
 

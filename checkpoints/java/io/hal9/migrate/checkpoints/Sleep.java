@@ -1,10 +1,10 @@
 package io.hal9.migrate.checkpoints;
 
 /** A pause between attempts; an interrupt ends it and is kept for the caller to see. */
-final class Sleep {
+public final class Sleep {
   private Sleep() {}
 
-  static void millis(long millis) {
+  public static void millis(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

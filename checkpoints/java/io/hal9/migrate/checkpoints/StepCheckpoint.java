@@ -8,6 +8,8 @@ import java.time.LocalDateTime;
  * @param cursor opaque to the store; the step type decides what it means (for keyset batches, the last key)
  * @param counters a JSON object of step-specific counts, or null
  * @param undoRecord what the step needs to undo its work (JSON), or null
+ * @param expected the units of work the step counted, or -1 before it did
+ * @param heldBy why the running step holds back before its next batch (a throttle), or null
  */
 public record StepCheckpoint(
     String stepId,
@@ -24,7 +26,9 @@ public record StepCheckpoint(
     String runId,
     LocalDateTime startedAt,
     LocalDateTime updatedAt,
-    LocalDateTime finishedAt) {
+    LocalDateTime finishedAt,
+    long expected,
+    String heldBy) {
 
   /** True once the step has touched the database: its definition may no longer change unnoticed. */
   public boolean applied() {

@@ -10,6 +10,7 @@ import io.hal9.migrate.engine.internal.plan.StepTypes;
 import io.hal9.migrate.engine.internal.plan.VersionNumber;
 import io.hal9.migrate.engine.spi.StepType;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -40,6 +41,7 @@ public final class Configuration {
   private Duration lockWait = DEFAULT_LOCK_WAIT;
   private ClassLoader classLoader = Configuration.class.getClassLoader();
   private MeterRegistry metrics;
+  private URI prometheus;
 
   Configuration() {}
 
@@ -104,6 +106,12 @@ public final class Configuration {
     return this;
   }
 
+  /** The Prometheus server (its base URL) that steps' {@code throttle-query} expressions are asked of. */
+  public Configuration prometheus(URI prometheus) {
+    this.prometheus = Objects.requireNonNull(prometheus, "prometheus");
+    return this;
+  }
+
   /** Where step types ({@code META-INF/services}) and their classes are found. */
   public Configuration classLoader(ClassLoader classLoader) {
     this.classLoader = Objects.requireNonNull(classLoader, "classLoader");
@@ -119,7 +127,7 @@ public final class Configuration {
     Map<String, StepType> types = StepTypes.load(classLoader);
     Plan plan = new PlanLoader(types).load(plans);
     Settings settings = new Settings(target, metrics == null ? progress : new MigrationMeters(metrics, progress), lease,
-        lockWait, password);
+        lockWait, password, prometheus);
     if (dataSource != null) {
       return new Hal9Migrate(Engine.open(settings, plan, types, dataSource, false, H2Startup.NONE));
     }

@@ -2,13 +2,17 @@ package io.hal9.migrate.engine.api;
 
 import io.hal9.migrate.engine.internal.command.DryRunCommand;
 import io.hal9.migrate.engine.internal.command.Engine;
+import io.hal9.migrate.engine.internal.command.EventsCommand;
 import io.hal9.migrate.engine.internal.command.HistoryCommand;
 import io.hal9.migrate.engine.internal.command.MigrateCommand;
+import io.hal9.migrate.engine.internal.command.PauseCommand;
 import io.hal9.migrate.engine.internal.command.RepairCommand;
 import io.hal9.migrate.engine.internal.command.RollbackCommand;
 import io.hal9.migrate.engine.internal.command.StatusCommand;
 import io.hal9.migrate.engine.internal.command.UnlockCommand;
 import io.hal9.migrate.engine.internal.command.ValidateCommand;
+import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
 
@@ -77,6 +81,36 @@ public final class Hal9Migrate implements AutoCloseable {
    */
   public List<String> validateDatabase() {
     return new ValidateCommand(engine).againstDatabase();
+  }
+
+  /** The newest {@code limit} events at or after {@code since} (null: from the first), oldest first. */
+  public List<Event> events(LocalDateTime since, int limit) {
+    return new EventsCommand(engine).execute(since, null, limit);
+  }
+
+  /** The newest {@code limit} events of the last {@code window}, by the database's clock, oldest first. */
+  public List<Event> events(Duration window, int limit) {
+    return new EventsCommand(engine).within(window, limit);
+  }
+
+  /** The events recorded after the one with id {@code afterId}, oldest first, at most {@code limit}: for following them. */
+  public List<Event> eventsAfter(long afterId, int limit) {
+    return new EventsCommand(engine).execute(null, afterId, limit);
+  }
+
+  /**
+   * Pauses the runs on this database, from any process: the running step stops before its next batch and waits,
+   * keeping its lock; a run started meanwhile waits before its first batch.
+   *
+   * @return false when they were paused already
+   */
+  public boolean pause() {
+    return new PauseCommand(engine).pause();
+  }
+
+  /** @return false when they were not paused */
+  public boolean resume() {
+    return new PauseCommand(engine).resume();
   }
 
   /** Releases the run lock by hand; its holder, if still alive, can commit nothing afterwards. */

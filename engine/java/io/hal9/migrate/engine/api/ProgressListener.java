@@ -17,6 +17,21 @@ public interface ProgressListener {
 
   default void stepFinished(StepInfo step, Ending ending, long rowsDone, Duration elapsed) {}
 
+  /**
+   * Why the running step holds back before its next batch ({@code paused since ...}, a throttle's reason), or null
+   * once it goes on.
+   */
+  default void held(StepInfo step, String reason) {}
+
+  /** A run took the lock: its id and fencing epoch. */
+  default void runStarted(String runId, long epoch) {}
+
+  /** A batch of the step rejected {@code rows} rows (kept in hal9_rejects). */
+  default void rowsRejected(StepInfo step, long rows) {}
+
+  /** This process recorded an event (in hal9_events): its type, severity and message. */
+  default void eventRecorded(String type, String severity, String message) {}
+
   /** Which step: its version, id and type. */
   record StepInfo(String version, String id, String type) {}
 

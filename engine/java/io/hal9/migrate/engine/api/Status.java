@@ -1,13 +1,26 @@
 package io.hal9.migrate.engine.api;
 
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Optional;
 
-/** Every plan version with its steps' checkpoints, and who holds the run lock. */
-public record Status(List<VersionStatus> versions, Optional<LockInfo> lock) {
+/**
+ * Every plan version with its steps' checkpoints, who holds the run lock, and whether the runs are paused, read at
+ * {@code at} by the database's clock (the clock of every time here).
+ */
+public record Status(List<VersionStatus> versions, Optional<LockInfo> lock, Optional<PauseInfo> paused, LocalDateTime at) {
 
   public record VersionStatus(String version, String description, VersionState state, List<StepStatus> steps) {}
 
-  /** @param counters the step's own counts as a JSON object, or null */
-  public record StepStatus(String id, String type, StepState state, long rows, int attempts, String error, String counters) {}
+  /**
+   * @param expected the units of work the step counted, or -1 before it did
+   * @param counters the step's own counts as a JSON object, or null
+   * @param heldBy why the running step holds back before its next batch (a throttle), or null
+   * @param updatedAt its last checkpoint, or null before its first
+   */
+  public record StepStatus(String id, String type, StepState state, long rows, long expected, int attempts, String error,
+      String counters, String heldBy, LocalDateTime startedAt, LocalDateTime updatedAt) {}
+
+  /** The runs are paused since {@code since} by {@code by} (host and pid of whoever paused them). */
+  public record PauseInfo(LocalDateTime since, String by) {}
 }

@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum StepState {
   PENDING,
   RUNNING,
+  /** Running, and waiting before its next batch for {@code resume}: it keeps its lock and its checkpoint. */
+  PAUSED,
   DONE,
   FAILED,
   /** A rollback started and did not finish: {@code rollback} resumes it, {@code migrate} refuses until then. */

@@ -23,7 +23,7 @@ public enum VersionState {
     if (steps.contains(StepState.FAILED)) {
       return FAILED;
     }
-    if (steps.stream().anyMatch(s -> s == StepState.RUNNING || s == StepState.DONE || s == StepState.ROLLING_BACK)) {
+    if (steps.stream().anyMatch(s -> s == StepState.RUNNING || s == StepState.PAUSED || s == StepState.DONE || s == StepState.ROLLING_BACK)) {
       return RUNNING;
     }
     if (steps.stream().allMatch(s -> s == StepState.ROLLED_BACK)) {

@@ -24,6 +24,8 @@ public record Param(String name, Kind kind, boolean required, boolean tuning, Ob
     COLUMN("a column name (id, \"Id\")"),
     COLUMNS("a column name or a list of distinct column names ([tenant, id])"),
     INTEGER("an integer"),
+    NUMBER("a number"),
+    DURATION("a duration (500ms, 30s, 5m, 2h)"),
     POSITIVE_INTEGER("a positive integer"),
     BATCH_SIZE("rows per batch, from 1 to " + MAX_BATCH_SIZE),
     BOOLEAN("true or false"),
@@ -89,6 +91,10 @@ public record Param(String name, Kind kind, boolean required, boolean tuning, Ob
           return value.isTextual() && SqlNames.isColumn(value.asText());
         case INTEGER:
           return value.isIntegralNumber() && value.canConvertToLong();
+        case NUMBER:
+          return value.isNumber();
+        case DURATION:
+          return value.isTextual() && DURATION_TEXT.matcher(value.asText()).matches();
         case POSITIVE_INTEGER:
           return value.isIntegralNumber() && value.canConvertToLong() && value.asLong() > 0;
         case BATCH_SIZE:
@@ -126,6 +132,44 @@ public record Param(String name, Kind kind, boolean required, boolean tuning, Ob
     }
   }
 
+  private static final java.util.regex.Pattern DURATION_TEXT = java.util.regex.Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
+  /** A value of kind {@link Kind#DURATION} as a Duration. */
+  public static java.time.Duration duration(String text) {
+    java.util.regex.Matcher m = DURATION_TEXT.matcher(text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException("expected " + Kind.DURATION.description() + ", got '" + text + "'");
+    }
+    long amount = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "ms" -> java.time.Duration.ofMillis(amount);
+      case "s" -> java.time.Duration.ofSeconds(amount);
+      case "m" -> java.time.Duration.ofMinutes(amount);
+      default -> java.time.Duration.ofHours(amount);
+    };
+  }
+
+  /** A batched step's keys: its own, then {@code batch-size} and the throttling keys every batched step has. */
+  public static List<Param> batched(int defaultBatchSize, Param... own) {
+    List<Param> all = new java.util.ArrayList<>(List.of(own));
+    all.add(batchSize(defaultBatchSize));
+    all.addAll(throttling());
+    return List.copyOf(all);
+  }
+
+  /**
+   * The throttling keys: before each batch the step waits while a limit is exceeded. Tuning, so an operator may change
+   * them and resume.
+   */
+  private static List<Param> throttling() {
+    return List.of(
+        tuning("max-rows-per-second", Kind.POSITIVE_INTEGER, null),
+        tuning("max-replication-lag", Kind.DURATION, null),
+        tuning("max-commit-ms", Kind.POSITIVE_INTEGER, null),
+        tuning("throttle-query", Kind.STRING, null),
+        tuning("throttle-above", Kind.NUMBER, null));
+  }
+
   public static Param required(String name, Kind kind) {
     return new Param(name, kind, true, false, null);
   }
@@ -135,7 +179,7 @@ public record Param(String name, Kind kind, boolean required, boolean tuning, Ob
   }
 
   /** The {@code batch-size} tuning key every batched step has. */
-  public static Param batchSize(int defaultValue) {
+  private static Param batchSize(int defaultValue) {
     return tuning("batch-size", Kind.BATCH_SIZE, defaultValue);
   }
 

@@ -47,7 +47,8 @@ public final class Engine implements AutoCloseable {
       close();
       throw new Hal9MigrateException(ErrorCode.DB_UNREACHABLE, Hal9MigrateException.oneLine(e.getMessage()), e);
     }
-    this.store = CheckpointStore.on(dataSource, database.dialect(), database.locks());
+    this.store = CheckpointStore.on(dataSource, database.dialect(), database.locks())
+        .onEvent(event -> settings.progress().eventRecorded(event.type().label(), event.type().severity().label(), event.message()));
     this.reads = Databases.dsl(dataSource, database.dialect());
     reads.configuration().set(new ReadOnly());
   }
@@ -80,6 +81,10 @@ public final class Engine implements AutoCloseable {
 
   CheckpointStore store() {
     return store;
+  }
+
+  Database database() {
+    return database;
   }
 
   /** jOOQ on the target database, for reads only (see {@link ReadOnly}). */

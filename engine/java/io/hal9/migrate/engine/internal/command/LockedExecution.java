@@ -1,5 +1,7 @@
 package io.hal9.migrate.engine.internal.command;
 
+import io.hal9.migrate.checkpoints.Event;
+import io.hal9.migrate.checkpoints.EventType;
 import io.hal9.migrate.checkpoints.Lease;
 import io.hal9.migrate.checkpoints.LockHeldException;
 import io.hal9.migrate.checkpoints.LockHolder;
@@ -29,6 +31,7 @@ final class LockedExecution {
           + " (pid " + holder.pid() + ") since " + holder.since(),
           List.of("host=" + holder.host(), "pid=" + holder.pid(), "since=" + holder.since(), "epoch=" + holder.epoch()), e);
     }
+    engine.settings().progress().runStarted(lease.runId(), lease.epoch());
     RunState outcome = RunState.FAILED;
     try {
       T result = work.apply(lease);
@@ -43,9 +46,19 @@ final class LockedExecution {
         throw e;
       }
       outcome = RunState.LOCK_LOST;
+      recordLoss(engine, lease, lost);
       throw new Hal9MigrateException(ErrorCode.LOCK_LOST, lost.getMessage(), e);
     } finally {
       lease.close(outcome);
+    }
+  }
+
+  /** Unfenced, as only the loser can tell: the run that took over recorded its takeover already. */
+  private static void recordLoss(Engine engine, Lease lease, LockLostException lost) {
+    try {
+      engine.store().record(lease.runId(), Event.ofRun(EventType.LOCK_LOST, Hal9MigrateException.oneLine(lost.getMessage())));
+    } catch (RuntimeException e) {
+      org.slf4j.LoggerFactory.getLogger(LockedExecution.class).debug("could not record the lost lock: {}", e.getMessage());
     }
   }
 

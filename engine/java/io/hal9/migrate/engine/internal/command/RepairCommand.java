@@ -1,5 +1,7 @@
 package io.hal9.migrate.engine.internal.command;
 
+import io.hal9.migrate.checkpoints.Event;
+import io.hal9.migrate.checkpoints.EventType;
 import io.hal9.migrate.checkpoints.StepCheckpoint;
 import io.hal9.migrate.engine.api.RepairResult;
 import io.hal9.migrate.engine.spi.StepDefinition;
@@ -41,6 +43,11 @@ public final class RepairCommand {
           } else {
             missingLeft.add(missing.stepId());
           }
+        }
+        if (!accepted.isEmpty() || !forgotten.isEmpty()) {
+          tx.event(Event.ofRun(EventType.REPAIRED, (accepted.isEmpty() ? "" : "accepted the edits of " + String.join(", ", accepted))
+              + (accepted.isEmpty() || forgotten.isEmpty() ? "" : "; ")
+              + (forgotten.isEmpty() ? "" : "forgot " + String.join(", ", forgotten))));
         }
       });
       return new RepairResult(accepted, forgotten, changedLeft, missingLeft);

@@ -1,6 +1,8 @@
 package io.hal9.migrate.engine.internal.command;
 
 import io.hal9.migrate.checkpoints.CheckpointWriter;
+import io.hal9.migrate.checkpoints.Event;
+import io.hal9.migrate.checkpoints.EventType;
 import io.hal9.migrate.checkpoints.HistoryAction;
 import io.hal9.migrate.checkpoints.StepCheckpoint;
 import io.hal9.migrate.engine.api.ErrorCode;
@@ -42,6 +44,8 @@ public final class RollbackCommand {
       StepRunner runner = new StepRunner(engine, writer);
       List<String> undoneVersions = new ArrayList<>();
       List<String> undoneSteps = new ArrayList<>();
+      writer.run(tx -> tx.event(Event.ofRun(EventType.ROLLBACK_STARTED, "rollback to version " + target + ": "
+          + steps.size() + " steps to undo")));
       for (PlanVersion version : versions) {
         long started = System.nanoTime();
         List<StepDefinition> applied = applied(version, checkpoints);
@@ -57,6 +61,8 @@ public final class RollbackCommand {
             version.script(), version.checksum(), millis));
         undoneVersions.add(version.version().toString());
       }
+      writer.run(tx -> tx.event(Event.ofRun(EventType.ROLLBACK_FINISHED, "rolled back to version " + target + ": versions "
+          + String.join(", ", undoneVersions) + " undone (" + undoneSteps.size() + " steps)")));
       return new RollbackResult(target.toString(), undoneVersions, undoneSteps);
     });
   }

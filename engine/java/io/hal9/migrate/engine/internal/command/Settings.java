@@ -2,6 +2,7 @@ package io.hal9.migrate.engine.internal.command;
 
 import io.hal9.migrate.engine.api.ProgressListener;
 import io.hal9.migrate.engine.internal.plan.VersionNumber;
+import java.net.URI;
 import java.time.Duration;
 
 /**
@@ -9,5 +10,7 @@ import java.time.Duration;
  *
  * @param target the last version to apply, or null for all
  * @param password kept out of every message
+ * @param prometheus the Prometheus server a step's {@code throttle-query} asks, or null
  */
-public record Settings(VersionNumber target, ProgressListener progress, Duration lease, Duration lockWait, String password) {}
+public record Settings(VersionNumber target, ProgressListener progress, Duration lease, Duration lockWait, String password,
+    URI prometheus) {}

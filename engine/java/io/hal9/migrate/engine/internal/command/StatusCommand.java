@@ -26,21 +26,33 @@ public final class StatusCommand {
   }
 
   Status of(Map<String, StepCheckpoint> checkpoints) {
+    boolean initialized = engine.store().initialized();
+    Optional<LockHolder> holder = initialized ? engine.store().lock().holder() : Optional.empty();
+    Optional<Status.PauseInfo> paused = engine.store().paused().map(p -> new Status.PauseInfo(p.at(), p.by()));
+    // Paused is what the running step of a live holder does: a dead one's step waits for nothing.
+    boolean pausing = paused.isPresent() && holder.filter(h -> h.deadBecause() == null).isPresent();
     List<Status.VersionStatus> versions = new ArrayList<>();
     for (PlanVersion version : engine.plan().versions()) {
       List<Status.StepStatus> steps = new ArrayList<>();
       for (StepDefinition step : version.steps()) {
         StepCheckpoint checkpoint = checkpoints.get(step.id());
         steps.add(checkpoint == null
-            ? new Status.StepStatus(step.id(), step.type(), StepState.PENDING, 0, 0, null, null)
-            : new Status.StepStatus(step.id(), step.type(), StepState.valueOf(checkpoint.state().name()), checkpoint.rows(),
-                checkpoint.attempts(), checkpoint.error(), checkpoint.counters()));
+            ? new Status.StepStatus(step.id(), step.type(), StepState.PENDING, 0, -1, 0, null, null, null, null, null)
+            : step(checkpoint, pausing));
       }
       versions.add(new Status.VersionStatus(version.version().toString(), version.description(),
           VersionState.of(steps.stream().map(Status.StepStatus::state).toList()), steps));
     }
-    Optional<LockHolder> holder = engine.store().initialized() ? engine.store().lock().holder() : Optional.empty();
-    return new Status(versions, holder.map(StatusCommand::lockInfo));
+    return new Status(versions, holder.map(StatusCommand::lockInfo), paused, initialized ? engine.store().now() : null);
+  }
+
+  private static Status.StepStatus step(StepCheckpoint c, boolean pausing) {
+    StepState state = StepState.valueOf(c.state().name());
+    if (pausing && state == StepState.RUNNING) {
+      state = StepState.PAUSED;
+    }
+    return new Status.StepStatus(c.stepId(), c.type(), state, c.rows(), c.expected(), c.attempts(), c.error(), c.counters(),
+        c.heldBy(), c.startedAt(), c.updatedAt());
   }
 
   static LockInfo lockInfo(LockHolder h) {

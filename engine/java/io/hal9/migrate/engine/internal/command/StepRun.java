@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hal9.migrate.checkpoints.CheckpointTx;
 import io.hal9.migrate.checkpoints.CheckpointWriter;
+import io.hal9.migrate.checkpoints.Event;
+import io.hal9.migrate.checkpoints.EventType;
 import io.hal9.migrate.checkpoints.RowRecords;
 import io.hal9.migrate.checkpoints.RowReject;
 import io.hal9.migrate.checkpoints.RowSnapshot;
@@ -54,6 +56,10 @@ final class StepRun implements StepContext {
   private boolean completed;
   private Consumer<CheckpointTx> onDone = tx -> {};
   private Consumer<CheckpointTx> firstWrite;
+  private final Pacing pacing;
+  /** Rows the batch being written rejected, and the first of them, for its event. */
+  private int rejected;
+  private String firstRejected;
 
   /** @param checkpoint the step's checkpoint as it stands, or null on its first run */
   StepRun(StepDefinition definition, StepCheckpoint checkpoint, Direction direction, Engine engine, CheckpointWriter writer) {
@@ -70,6 +76,8 @@ final class StepRun implements StepContext {
     this.rows = resumes ? checkpoint.rows() : 0;
     this.counters = direction.keepsCounters(checkpoint) ? checkpoint.counters() : null;
     this.undoRecord = checkpoint == null ? null : checkpoint.undoRecord();
+    this.total = resumes && checkpoint.expected() >= 0 ? checkpoint.expected() : -1;
+    this.pacing = new Pacing(definition, info, engine, writer, stopRequested);
   }
 
   StepInfo info() {
@@ -191,6 +199,10 @@ final class StepRun implements StepContext {
       @Override
       public void save(DSLContext tx, List<io.hal9.migrate.engine.spi.Reject> rejects) {
         records.rejected(tx, rejects.stream().map(r -> new RowReject(r.key(), r.reason())).toList());
+        if (!rejects.isEmpty() && rejected == 0) {
+          firstRejected = "row " + rejects.get(0).key() + ": " + rejects.get(0).reason();
+        }
+        rejected += rejects.size();
       }
 
       @Override
@@ -230,27 +242,40 @@ final class StepRun implements StepContext {
     if (completed) {
       throw new IllegalStateException("step '" + definition.id() + "' is already complete");
     }
+    pacing.beforeBatch();
     long started = System.nanoTime();
     String[] json = new String[1];
     Batch batch = writer.inTransaction(tx -> {
+      rejected = 0;
       pendingFirstWrite().accept(tx);
       Batch b = work.apply(tx.dsl());
       json[0] = b.counters() != null ? write(b.counters()) : counters;
-      tx.progressed(definition.id(), b.cursor(), rows + b.rows(), json[0]);
+      tx.progressed(definition.id(), b.cursor(), rows + b.rows(), json[0], total);
+      if (rejected > 0) {
+        tx.event(new Event(EventType.ROWS_REJECTED, info.version(), info.id(), rejected + " rows rejected in a batch"
+            + " (see hal9_rejects); first: " + firstRejected));
+      }
       if (done && direction == Direction.UNDO) {
         tx.rolledBack(definition.id());
+        tx.event(new Event(EventType.STEP_FINISHED, info.version(), info.id(), "rolled back: " + (rows + b.rows()) + " rows undone"));
       } else if (done) {
         tx.finished(definition.id());
+        tx.event(new Event(EventType.STEP_FINISHED, info.version(), info.id(), "done: " + (rows + b.rows()) + " rows"));
         onDone.accept(tx);
       }
       return b;
     });
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    if (rejected > 0) {
+      progress.rowsRejected(info, rejected);
+    }
+    pacing.afterBatch(batch.rows(), took);
     firstWrite = null;
     cursor = batch.cursor();
     rows += batch.rows();
     counters = json[0];
     completed = done;
-    progress.transactionCommitted(info, Duration.ofNanos(System.nanoTime() - started));
+    progress.transactionCommitted(info, took);
     progress.batchCommitted(info, rows, total);
     return batch;
   }

@@ -2,6 +2,8 @@ package io.hal9.migrate.engine.internal.command;
 
 import io.hal9.migrate.checkpoints.CheckpointTx;
 import io.hal9.migrate.checkpoints.CheckpointWriter;
+import io.hal9.migrate.checkpoints.Event;
+import io.hal9.migrate.checkpoints.EventType;
 import io.hal9.migrate.checkpoints.LockLostException;
 import io.hal9.migrate.checkpoints.StepCheckpoint;
 import io.hal9.migrate.checkpoints.StepState;
@@ -37,8 +39,11 @@ final class StepRunner {
     Step step = engine.type(definition.type()).create(definition);
     StepRun run = new StepRun(definition, checkpoint, Direction.APPLY, engine, writer);
     run.onDone(onDone);
-    Consumer<CheckpointTx> startedMark = tx -> tx.started(definition.id(), definition.version(), definition.type(),
-        definition.checksum());
+    Event start = startEvent(definition, checkpoint, run);
+    Consumer<CheckpointTx> startedMark = tx -> {
+      tx.started(definition.id(), definition.version(), definition.type(), definition.checksum());
+      tx.event(start);
+    };
     if (step.atomic()) {
       // All or nothing in one transaction: the mark that it started commits with it (or with its failure).
       run.firstWrite(startedMark);
@@ -58,6 +63,15 @@ final class StepRunner {
     }
     Duration elapsed = finished(info, Ending.DONE, run.rows(), started);
     return new StepOutcome(info.version(), info.id(), info.type(), StepOutcome.Result.DONE, run.rows(), elapsed);
+  }
+
+  private static Event startEvent(StepDefinition definition, StepCheckpoint checkpoint, StepRun run) {
+    if (checkpoint != null && checkpoint.state() == StepState.FAILED) {
+      return new Event(EventType.STEP_RETRIED, definition.version(), definition.id(), "attempt " + (checkpoint.attempts() + 1)
+          + (run.cursor() == null ? "" : ", from row " + run.rows()) + "; it had failed: " + checkpoint.error());
+    }
+    return new Event(EventType.STEP_STARTED, definition.version(), definition.id(),
+        run.cursor() == null ? "started" : "resumed after " + run.rows() + " rows");
   }
 
   /**
@@ -89,13 +103,19 @@ final class StepRunner {
     StepDefinition definition = run.definition();
     if (e instanceof StopRequested stop) {
       finished(run.info(), Ending.STOPPED, run.rows(), startedNanos);
+      recordQuietly(new Event(EventType.STEP_STOPPED, definition.version(), definition.id(), "stopped at a batch boundary after "
+          + run.rows() + " rows; the next run resumes"));
       return stop;
     }
     Optional<LockLostException> lost = StepFailures.lockLost(e, writer);
     String message = message(e);
     if (lost.isEmpty()) {
       try {
-        writer.failed(definition.id(), message, run.pendingFirstWrite());
+        Event failure = new Event(EventType.STEP_FAILED, definition.version(), definition.id(), message);
+        writer.failed(definition.id(), message, tx -> {
+          run.pendingFirstWrite().accept(tx);
+          tx.event(failure);
+        });
       } catch (RuntimeException secondary) {
         lost = Optional.ofNullable(StepFailures.causeOf(secondary, LockLostException.class));
         lost.ifPresent(l -> l.addSuppressed(e));
@@ -127,6 +147,15 @@ final class StepRunner {
     }
     return new Hal9MigrateException(ErrorCode.STEP_FAILED, "undo of step '" + definition.id() + "' failed: " + message(e)
         + "; its last undo batch was not committed, run the rollback again to resume", e);
+  }
+
+  /** An event whose loss must not hide what the command has to report (a stop, say, on a closing pool). */
+  private void recordQuietly(Event event) {
+    try {
+      writer.run(tx -> tx.event(event));
+    } catch (RuntimeException e) {
+      log.debug("could not record {}: {}", event.type().label(), e.getMessage());
+    }
   }
 
   private String message(Exception e) {

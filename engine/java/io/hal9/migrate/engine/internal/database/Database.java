@@ -96,4 +96,10 @@ public interface Database {
 
   /** Where to run a query whose results (vectors, by the thousand) the driver should take in binary if it can. */
   DSLContext binaryResults(DSLContext dsl);
+
+  /**
+   * How far the database's replicas are behind it: the largest replay lag its primary reports; zero without
+   * replicas. Empty where the database cannot have replicas (embedded H2).
+   */
+  Optional<java.time.Duration> replicationLag(DSLContext dsl);
 }

@@ -151,4 +151,9 @@ final class H2Database implements Database {
   public DSLContext binaryResults(DSLContext dsl) {
     return dsl;
   }
+
+  @Override
+  public Optional<java.time.Duration> replicationLag(DSLContext dsl) {
+    return Optional.empty();
+  }
 }

@@ -202,4 +202,13 @@ final class PostgresDatabase implements Database {
       }
     }));
   }
+
+  /** An idle replica reports no replay lag (null): it is caught up. Needs pg_monitor for other users' replicas. */
+  @Override
+  public Optional<java.time.Duration> replicationLag(DSLContext dsl) {
+    Field<Double> lag = DSL.field("extract(epoch from {0})", SQLDataType.DOUBLE, field(name("replay_lag")));
+    Double seconds = dsl.select(DSL.coalesce(DSL.max(lag), DSL.inline(0.0)))
+        .from(DSL.table(name("pg_catalog", "pg_stat_replication"))).fetchOne(0, Double.class);
+    return Optional.of(java.time.Duration.ofMillis(Math.round((seconds == null ? 0 : seconds) * 1000)));
+  }
 }

@@ -17,12 +17,17 @@ import java.util.stream.Stream;
 /**
  * The engine's meters, fed by its progress calls, every call passed on to the listener it wraps: rows per step,
  * each batch's commit latency, the running step's checkpoint age, each step's state, and the series HAL9's
- * migration dashboard reads (neurons migrated and total, progress percent). The gauges hold their state strongly:
- * a command pushes its final values after the engine is closed.
+ * migration dashboard reads (neurons migrated and total, progress percent, health, events), and why a step holds
+ * back (paused, throttled), its ETA, the lock's epoch and holder. The gauges hold their state strongly: a command
+ * pushes its final values after the engine is closed.
  */
 public final class MigrationMeters implements ProgressListener {
   /** A step's states as the {@code state} label of {@code hal9_migrate_step_state}. */
-  static final List<String> STATES = List.of("running", "done", "failed", "stopped");
+  static final List<String> STATES = List.of("running", "paused", "done", "failed", "stopped");
+  /** The limits a step can be throttled by, as the {@code reason} label of {@code hal9_migrate_throttled}. */
+  static final List<String> THROTTLES = List.of("max-rows-per-second", "max-replication-lag", "max-commit-ms", "throttle-query");
+  /** HAL9's phase label of events, until a rollout names one. */
+  private static final String NO_PHASE = "none";
 
   private static final String NEURON_STATE = "neuron-state";
 
@@ -34,6 +39,11 @@ public final class MigrationMeters implements ProgressListener {
   private final ProgressListener next;
   private final Map<StepInfo, StepMeters> steps = new ConcurrentHashMap<>();
   private volatile StepMeters running;
+  /** Why the running step holds back, or null. */
+  private volatile String held;
+  private volatile boolean healthy = true;
+  private final AtomicLong epoch = new AtomicLong();
+  private final Counter retries;
 
   public MigrationMeters(MeterRegistry registry, ProgressListener next) {
     this.registry = registry;
@@ -48,6 +58,62 @@ public final class MigrationMeters implements ProgressListener {
         .description("Rows the neuron-state steps of this run have to migrate").register(registry);
     Gauge.builder("hal9.migration.progress.percent", this, MigrationMeters::progressPercent).strongReference(true)
         .description("Rows done of the rows to do, over the data steps of this run").register(registry);
+    Gauge.builder("hal9.migration.health.status", this, m -> m.healthy ? 1 : 0).strongReference(true)
+        .description("1 while healthy; 0 after a step failed (a health check included), until a later step is done")
+        .register(registry);
+    Gauge.builder("hal9.migrate.paused", this, m -> m.held != null && m.held.startsWith("paused") ? 1 : 0).strongReference(true)
+        .description("1 while the running step waits for resume").register(registry);
+    for (String reason : THROTTLES) {
+      Gauge.builder("hal9.migrate.throttled", this, m -> m.held != null && m.held.contains(reason) ? 1 : 0).tag("reason", reason)
+          .strongReference(true).description("1 while the running step is held back by this limit").register(registry);
+    }
+    Gauge.builder("hal9.migrate.lock.epoch", epoch, AtomicLong::get).strongReference(true)
+        .description("The fencing epoch of this process's run lock (0 before it holds one)").register(registry);
+    retries = Counter.builder("hal9.migrate.step.retries").description("Steps started again after they had failed")
+        .register(registry);
+  }
+
+  @Override
+  public void runStarted(String runId, long epoch) {
+    this.epoch.set(epoch);
+    Gauge.builder("hal9.migrate.lock.holder", () -> 1).tags("run", runId, "host", hostName()).strongReference(true)
+        .description("1 for the run holding the lock in this process").register(registry);
+    next.runStarted(runId, epoch);
+  }
+
+  @Override
+  public void held(StepInfo step, String reason) {
+    held = reason;
+    StepMeters meters = steps.get(step);
+    if (meters != null && (meters.state.equals("running") || meters.state.equals("paused"))) {
+      meters.state = reason != null && reason.startsWith("paused") ? "paused" : "running";
+    }
+    next.held(step, reason);
+  }
+
+  @Override
+  public void rowsRejected(StepInfo step, long rows) {
+    steps.computeIfAbsent(step, StepMeters::new).rejects.increment(rows);
+    next.rowsRejected(step, rows);
+  }
+
+  @Override
+  public void eventRecorded(String type, String severity, String message) {
+    Counter.builder("hal9.migration.events").tags("event_type", type, "phase", NO_PHASE, "severity", severity)
+        .description("Events recorded by this process (hal9_events)").register(registry).increment();
+    if (type.equals("step_retried")) {
+      retries.increment();
+    }
+    next.eventRecorded(type, severity, message);
+  }
+
+  private static String hostName() {
+    String env = System.getenv("HOSTNAME");
+    try {
+      return env != null && !env.isBlank() ? env : java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
   }
 
   @Override
@@ -56,6 +122,8 @@ public final class MigrationMeters implements ProgressListener {
     meters.done.set(rowsDone);
     meters.state = "running";
     meters.lastCheckpoint = System.nanoTime();
+    meters.startedNanos = System.nanoTime();
+    meters.startRows = rowsDone;
     running = meters;
     next.stepStarted(step, rowsDone);
   }
@@ -80,6 +148,12 @@ public final class MigrationMeters implements ProgressListener {
     StepMeters meters = steps.computeIfAbsent(step, StepMeters::new);
     meters.rows.increment(Math.max(0, rowsDone - meters.done.getAndSet(rowsDone)));
     meters.state = ending.label();
+    held = null;
+    if (ending == Ending.FAILED) {
+      healthy = false;
+    } else if (ending == Ending.DONE) {
+      healthy = true;
+    }
     if (ending == Ending.DONE && meters.total.get() < rowsDone) {
       meters.total.set(rowsDone);
     }
@@ -124,14 +198,25 @@ public final class MigrationMeters implements ProgressListener {
     /** -1 until the step announces its row count. */
     final AtomicLong total = new AtomicLong(-1);
     final Counter rows;
+    final Counter rejects;
     final Timer commits;
     volatile String state = "running";
     volatile long lastCheckpoint = System.nanoTime();
+    volatile long startedNanos = System.nanoTime();
+    volatile long startRows;
 
     StepMeters(StepInfo info) {
       this.info = info;
       Tags tags = Tags.of("version", info.version(), "step", info.id(), "type", info.type());
       rows = Counter.builder("hal9.migrate.rows").tags(tags).description("Rows a step committed in this process")
+          .register(registry);
+      rejects = Counter.builder("hal9.migrate.rejects").tags(tags).description("Rows a step rejected in this process")
+          .register(registry);
+      Gauge.builder("hal9.migrate.step.elapsed", this, m -> m.state.equals("running") || m.state.equals("paused")
+          ? (System.nanoTime() - m.startedNanos) / 1e9 : 0).tags(tags).baseUnit("seconds").strongReference(true)
+          .description("Seconds the step has run in this process (0 once it ended)").register(registry);
+      Gauge.builder("hal9.migrate.step.eta", this, StepMeters::etaSeconds).tags(tags).baseUnit("seconds").strongReference(true)
+          .description("Seconds the running step needs yet at its rate in this process (-1 unknown, 0 once it ended)")
           .register(registry);
       commits = Timer.builder("hal9.migrate.batch.commit").tags(tags)
           .description("A batch's transaction: its writes, its checkpoint and the commit")
@@ -144,6 +229,18 @@ public final class MigrationMeters implements ProgressListener {
         Gauge.builder("hal9.migrate.step.state", this, m -> m.state.equals(each) ? 1 : 0).tags(tags.and("state", each)).strongReference(true)
             .description("1 for the step's state").register(registry);
       }
+    }
+
+    double etaSeconds() {
+      if (!state.equals("running") && !state.equals("paused")) {
+        return 0;
+      }
+      long doneHere = done.get() - startRows;
+      double elapsed = (System.nanoTime() - startedNanos) / 1e9;
+      if (total.get() < 0 || doneHere <= 0 || elapsed <= 0) {
+        return -1;
+      }
+      return Math.max(0, total.get() - done.get()) / (doneHere / elapsed);
     }
   }
 }

@@ -40,11 +40,10 @@ public final class NeuronSeedStepType implements StepType {
 
   @Override
   public List<Param> params() {
-    return List.of(
+    return Param.batched(1000,
         Param.required("count", POSITIVE_INTEGER),
         Param.optional("seed", INTEGER, 42),
-        Param.optional("table", TABLE, "neurons"),
-        Param.batchSize(1000));
+        Param.optional("table", TABLE, "neurons"));
   }
 
   @Override

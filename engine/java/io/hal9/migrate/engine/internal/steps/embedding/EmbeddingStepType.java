@@ -32,7 +32,7 @@ public final class EmbeddingStepType implements StepType {
 
   @Override
   public List<Param> params() {
-    return List.of(
+    return Param.batched(256,
         Param.optional("table", TABLE, "neurons"),
         Param.optional("key", COLUMNS, "id"),
         Param.optional("text", STRING, "state.label"),
@@ -42,7 +42,6 @@ public final class EmbeddingStepType implements StepType {
         Param.optional("target-key", COLUMNS, "neuron_id"),
         Param.optional("target-column", COLUMN, null),
         Param.optional("keep-previous", BOOLEAN, true),
-        Param.batchSize(256),
         Param.tuning("cache-size", INTEGER, 10_000));
   }
 

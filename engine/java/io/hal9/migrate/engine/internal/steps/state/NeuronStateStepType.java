@@ -36,7 +36,7 @@ public final class NeuronStateStepType implements StepType {
 
   @Override
   public List<Param> params() {
-    return List.of(
+    return Param.batched(1000,
         Param.optional("table", TABLE, "neurons"),
         Param.optional("key", COLUMNS, "id"),
         Param.optional("state-column", COLUMN, "state"),
@@ -49,7 +49,6 @@ public final class NeuronStateStepType implements StepType {
         Param.optional("on-invalid", STRING, "fail"),
         Param.optional("ops", LIST, null),
         Param.optional("transform", STRING, null),
-        Param.batchSize(1000),
         Param.tuning("pushdown", BOOLEAN, true));
   }
 

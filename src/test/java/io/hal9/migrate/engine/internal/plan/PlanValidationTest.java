@@ -274,7 +274,7 @@ class PlanValidationTest {
         at("V1__a.yaml", 3) + "step 'a' key 'type': unknown step type \"nope\" (known: embedding, flyway, health, neuron-seed, neuron-state, scale, sql)",
         dir.resolve("V3_c.yaml") + ": bad file name: expected V<version>__<description>.yaml, e.g. V2__seed_neurons.yaml",
         at("V4__d.yaml", 4) + "step 'd' key 'count': expected a positive integer, got 0",
-        at("V4__d.yaml", 5) + "step 'd': unknown key 'colour' for type neuron-seed (known: count, seed, table, batch-size)",
+        at("V4__d.yaml", 5) + "step 'd': unknown key 'colour' for type neuron-seed (known: count, seed, table, batch-size, max-rows-per-second, max-replication-lag, max-commit-ms, throttle-query, throttle-above)",
         at("V2__b.yaml", 4) + "step 'b' key 'file': no such file: " + dir.resolve("missing.sql"));
     assertThat(run.errors()).containsExactlyInAnyOrderElementsOf(expected);
 

@@ -93,7 +93,7 @@ class NeuronStateRollbackTest {
     Map<Long, String> after = states(db);
     before.forEach((id, state) -> assertJson(after.get(id), state, "restored state of row " + id));
     assertThat(layersAndVersions(db)).containsExactly("1|L0|1", "2|L0|1", "5|L3|1");
-    assertThat(db.queryRows("SELECT \"version\" FROM \"hal9_schema_history\" ORDER BY \"installed_rank\"")).endsWith("4", "5");
+    assertThat(db.queryRows("SELECT \"version\" FROM \"hal9_schema_history\" ORDER BY \"installed_rank\"")).endsWith("4", "5", "6");
   }
 
   /** The checkpoint tables as format V3 left them: a neuron snapshot in three columns, no undo record column. */
@@ -119,7 +119,12 @@ class NeuronStateRollbackTest {
     }
     db.execute("ALTER TABLE hal9_snapshots DROP COLUMN before_value");
     db.execute("ALTER TABLE hal9_steps DROP COLUMN undo_record");
-    db.execute("DELETE FROM \"hal9_schema_history\" WHERE \"version\" IN ('4', '5')");
+    db.execute("ALTER TABLE hal9_steps DROP COLUMN rows_expected");
+    db.execute("ALTER TABLE hal9_steps DROP COLUMN held_by");
+    db.execute("ALTER TABLE hal9_lock DROP COLUMN paused_at");
+    db.execute("ALTER TABLE hal9_lock DROP COLUMN paused_by");
+    db.execute("DROP TABLE hal9_events");
+    db.execute("DELETE FROM \"hal9_schema_history\" WHERE \"version\" IN ('4', '5', '6')");
   }
 
   private Map<Long, String> originalStates() {

@@ -1,0 +1,50 @@
+package io.hal9.migrate.checkpoints;
+
+import java.util.Locale;
+
+/** What happened, as hal9_events keeps it, with how much it matters to an operator. */
+public enum EventType {
+  STEP_STARTED(Severity.INFO),
+  /** A step that had failed starts again. */
+  STEP_RETRIED(Severity.WARNING),
+  STEP_FINISHED(Severity.INFO),
+  STEP_FAILED(Severity.CRITICAL),
+  /** Stopped at a batch boundary (a signal, {@code Hal9Migrate#stop}); the next run resumes it. */
+  STEP_STOPPED(Severity.INFO),
+  ROWS_REJECTED(Severity.WARNING),
+  LOCK_TAKEN_OVER(Severity.WARNING),
+  LOCK_LOST(Severity.CRITICAL),
+  UNLOCKED(Severity.WARNING),
+  REPAIRED(Severity.INFO),
+  ROLLBACK_STARTED(Severity.WARNING),
+  ROLLBACK_FINISHED(Severity.INFO),
+  PAUSED(Severity.INFO),
+  RESUMED(Severity.INFO),
+  /** A step holds back before a batch: a rate limit, or the database or a Prometheus query says it is under stress. */
+  THROTTLED(Severity.INFO);
+
+  /** How much an event matters: the {@code severity} label of the events metric. */
+  public enum Severity {
+    INFO,
+    WARNING,
+    CRITICAL;
+
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  private final Severity severity;
+
+  EventType(Severity severity) {
+    this.severity = severity;
+  }
+
+  public Severity severity() {
+    return severity;
+  }
+
+  public String label() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}
