@@ -44,6 +44,11 @@ abstract class EngineCommand extends ToolCommand {
     return null;
   }
 
+  /** The Prometheus server steps ask ({@code throttle-query}), or null. */
+  java.net.URI prometheus() {
+    return null;
+  }
+
   /** Long-running commands export their metrics where these say; null: no metrics. */
   MetricsOptions metrics() {
     return null;
@@ -61,6 +66,13 @@ abstract class EngineCommand extends ToolCommand {
         .progress(progress())
         .lease(lease())
         .lockWait(lockWait());
+    java.net.URI prometheus = prometheus();
+    if (prometheus != null) {
+      if (prometheus.getAuthority() == null || !List.of("http", "https").contains(String.valueOf(prometheus.getScheme()))) {
+        throw new Hal9MigrateException(ErrorCode.USAGE, "--prometheus " + prometheus + ": expected http://HOST:PORT");
+      }
+      configuration.prometheus(prometheus);
+    }
     try {
       configuration.target(target());
     } catch (Hal9MigrateException e) {

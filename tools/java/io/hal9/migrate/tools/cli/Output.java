@@ -42,6 +42,14 @@ final class Output {
     }
   }
 
+  /** Text as it is, without a newline (a terminal control sequence); nothing in JSON mode. */
+  void raw(String text) {
+    if (!json) {
+      out.print(text);
+      out.flush();
+    }
+  }
+
   void success(String command, Map<String, Object> fields) {
     if (json) {
       Map<String, Object> document = new LinkedHashMap<>();

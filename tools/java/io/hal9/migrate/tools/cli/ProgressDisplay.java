@@ -22,6 +22,8 @@ final class ProgressDisplay implements ProgressListener {
   private long stepStartNanos;
   private long rowsAtStart;
   private long lastLogNanos;
+  /** Why the step holds back (paused, throttled), or null. */
+  private volatile String held;
 
   ProgressDisplay(boolean terminal, Duration interval) {
     this.terminal = terminal;
@@ -31,6 +33,7 @@ final class ProgressDisplay implements ProgressListener {
   @Override
   public void stepStarted(StepInfo step, long rowsDone) {
     stepStartNanos = System.nanoTime();
+    held = null;
     lastLogNanos = stepStartNanos;
     rowsAtStart = rowsDone;
   }
@@ -59,6 +62,16 @@ final class ProgressDisplay implements ProgressListener {
   }
 
   @Override
+  public void held(StepInfo step, String reason) {
+    held = reason;
+    if (bar != null) {
+      bar.setExtraMessage(reason == null ? "" : " held back: " + reason);
+    } else {
+      log.info("{}: {}", step.id(), reason == null ? "goes on" : "held back: " + reason);
+    }
+  }
+
+  @Override
   public void stepFinished(StepInfo step, Ending ending, long rowsDone, Duration elapsed) {
     if (bar != null) {
       bar.stepTo(rowsDone);
@@ -79,6 +92,10 @@ final class ProgressDisplay implements ProgressListener {
     text.append(String.format(Locale.ROOT, ", %.0f rows/s", rate));
     if (total > 0 && rate > 0) {
       text.append(", ETA ").append(Math.round((total - rowsDone) / rate)).append(" s");
+    }
+    String reason = held;
+    if (reason != null) {
+      text.append(", held back: ").append(reason);
     }
     return text.toString();
   }

@@ -4,6 +4,7 @@ import io.hal9.migrate.engine.api.Hal9Migrate;
 import io.hal9.migrate.engine.api.MigrateResult;
 import io.hal9.migrate.engine.api.ProgressListener;
 import io.hal9.migrate.engine.api.StepOutcome;
+import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,16 @@ final class RunCommand extends EngineCommand {
   @Option(names = "--progress-interval", paramLabel = "SECONDS", description = "Seconds between progress log lines off a terminal (default 10).")
   long progressInterval = 10;
 
+  @Option(names = "--prometheus", paramLabel = "URL",
+      description = "The Prometheus server that steps' throttle-query expressions are asked of (http://HOST:9090).")
+  URI prometheus;
+
   @Mixin MetricsOptions metrics = new MetricsOptions();
+
+  @Override
+  URI prometheus() {
+    return prometheus;
+  }
 
   @Override
   MetricsOptions metrics() {

@@ -100,12 +100,17 @@ final class Pacing {
    * @throws StopRequested when a stop is asked for meanwhile
    */
   void beforeBatch() {
+    boolean waited = false;
     while (true) {
       Hold hold = hold(System.nanoTime());
       if (hold == null) {
-        release();
+        // A step held back before every batch (a rate limit) stays reported as held: one event, not one a batch.
+        if (!waited) {
+          release();
+        }
         return;
       }
+      waited = true;
       if (!hold.kind().equals(heldKind)) {
         report(hold);
       }
