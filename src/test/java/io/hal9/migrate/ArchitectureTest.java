@@ -100,7 +100,7 @@ class ArchitectureTest {
         .filter(c -> c.getModifiers().contains(JavaModifier.PUBLIC) && c.isTopLevelClass())
         .map(JavaClass::getName).map(n -> n.substring("io.hal9.migrate.engine.".length())).sorted().toList();
     assertThat(published).containsExactly(
-        "api.Checkpoints", "api.Configuration", "api.DataSources", "api.ErrorCode", "api.FailureCode", "api.Hal9Migrate",
+        "api.Checkpoints", "api.Configuration", "api.DataSources", "api.ErrorCode", "api.Event", "api.FailureCode", "api.Hal9Migrate",
         "api.Hal9MigrateException", "api.HistoryLine", "api.LockInfo", "api.MigrateResult", "api.ProgressListener",
         "api.RepairResult", "api.RollbackResult", "api.Secrets", "api.Status", "api.StepOutcome", "api.StepState",
         "api.VersionState",

@@ -112,7 +112,6 @@ final class StatusCommand extends EngineCommand {
       paused.put("by", p.by());
       return paused;
     }).orElse(null));
-    fields.put("at", status.at());
     return fields;
   }
 

@@ -52,6 +52,15 @@ class MetricsTest {
     assertThat(registry.get("hal9.migration.neurons.migrated").gauge().value()).isEqualTo(3_000);
     assertThat(registry.get("hal9.migration.neurons").functionCounter().count()).isEqualTo(3_000);
     assertThat(registry.get("hal9.migration.progress.percent").gauge().value()).isEqualTo(100);
+    assertThat(registry.get("hal9.migration.health.status").gauge().value()).isEqualTo(1);
+    // Three steps started and finished, one event each, as hal9_events has them.
+    for (String type : new String[] {"step_started", "step_finished"}) {
+      assertThat(registry.get("hal9.migration.events").tags("event_type", type, "phase", "none", "severity", "info").counter()
+          .count()).isEqualTo(3).isEqualTo(db.queryLong("SELECT COUNT(*) FROM hal9_events WHERE event_type = '" + type + "'"));
+    }
+    assertThat(registry.get("hal9.migrate.lock.epoch").gauge().value()).isEqualTo(1);
+    assertThat(registry.get("hal9.migrate.step.eta").tags(state).gauge().value()).isZero(); // done
+    assertThat(registry.get("hal9.migrate.paused").gauge().value()).isZero();
     // The engine's own pool reports through HikariCP's metrics tracker while it is open.
     assertThat(poolSize.get()).isEqualTo(6);
   }

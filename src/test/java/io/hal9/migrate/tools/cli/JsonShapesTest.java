@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JsonShapesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> VARYING = Set.of("runId", "millis", "executionMillis", "installedOn", "installedBy");
+  private static final Set<String> VARYING = Set.of("runId", "millis", "executionMillis", "installedOn", "installedBy",
+      "updatedAt", "at", "run");
 
   @TempDir Path dir;
 
@@ -47,10 +48,12 @@ class JsonShapesTest {
     assertShape(cli.run("validate", "--json"), """
         {"ok": true, "command": "validate", "versions": [
           {"version": "1", "description": "create colours", "state": "pending", "steps": [
-            {"id": "create-colours", "type": "sql", "state": "pending", "rows": 0, "attempts": 0, "error": null}]},
+            {"id": "create-colours", "type": "sql", "state": "pending", "rows": 0, "expected": null, "heldBy": null,
+             "updatedAt": null, "attempts": 0, "error": null}]},
           {"version": "2", "description": "add colours", "state": "pending", "steps": [
-            {"id": "add-colours", "type": "sql", "state": "pending", "rows": 0, "attempts": 0, "error": null}]}],
-         "lock": null}
+            {"id": "add-colours", "type": "sql", "state": "pending", "rows": 0, "expected": null, "heldBy": null,
+             "updatedAt": null, "attempts": 0, "error": null}]}],
+         "lock": null, "paused": null}
         """);
     assertShape(cli.run("run", "--json"), """
         {"ok": true, "command": "run", "dryRun": false, "runId": "*", "versionsApplied": ["1", "2"], "steps": [
@@ -60,10 +63,17 @@ class JsonShapesTest {
     assertShape(cli.run("status", "--json"), """
         {"ok": true, "command": "status", "versions": [
           {"version": "1", "description": "create colours", "state": "done", "steps": [
-            {"id": "create-colours", "type": "sql", "state": "done", "rows": 0, "attempts": 1, "error": null}]},
+            {"id": "create-colours", "type": "sql", "state": "done", "rows": 0, "expected": null, "heldBy": null,
+             "updatedAt": "*", "attempts": 1, "error": null}]},
           {"version": "2", "description": "add colours", "state": "done", "steps": [
-            {"id": "add-colours", "type": "sql", "state": "done", "rows": 2, "attempts": 1, "error": null}]}],
-         "lock": null}
+            {"id": "add-colours", "type": "sql", "state": "done", "rows": 2, "expected": null, "heldBy": null,
+             "updatedAt": "*", "attempts": 1, "error": null}]}],
+         "lock": null, "paused": null}
+        """);
+    assertShape(cli.run("events", "--since", "1h", "--limit", "1", "--json"), """
+        {"ok": true, "command": "events", "events": [
+          {"id": 4, "at": "*", "type": "step_finished", "severity": "info", "version": "2", "step": "add-colours",
+           "run": "*", "message": "done: 2 rows"}]}
         """);
     assertShape(cli.run("rollback", "--to", "1", "--json"), """
         {"ok": true, "command": "rollback", "to": "1", "versions": ["2"], "steps": ["add-colours"]}
