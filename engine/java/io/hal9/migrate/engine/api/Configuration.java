@@ -10,6 +10,7 @@ import io.hal9.migrate.engine.internal.plan.StepTypes;
 import io.hal9.migrate.engine.internal.plan.VersionNumber;
 import io.hal9.migrate.engine.spi.StepType;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,7 +128,7 @@ public final class Configuration {
     Map<String, StepType> types = StepTypes.load(classLoader);
     Plan plan = new PlanLoader(types).load(plans);
     Settings settings = new Settings(target, metrics == null ? progress : new MigrationMeters(metrics, progress), lease,
-        lockWait, password, prometheus);
+        lockWait, password, prometheus, metrics == null ? new CompositeMeterRegistry() : metrics);
     if (dataSource != null) {
       return new Hal9Migrate(Engine.open(settings, plan, types, dataSource, false, H2Startup.NONE));
     }

@@ -1,5 +1,6 @@
 package io.hal9.migrate.engine.spi;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -55,6 +56,12 @@ public interface StepContext {
 
   /** The rows the step rejected. */
   Rejects rejects();
+
+  /**
+   * Where the step puts meters of its own (a cache's, say), tagged with its step: the engine's registry, or one that
+   * keeps nothing when the engine has none.
+   */
+  MeterRegistry meters();
 
   /** Announces the total units of work, for progress and ETA. */
   void expect(long totalRows);

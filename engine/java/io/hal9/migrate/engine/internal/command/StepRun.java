@@ -19,6 +19,7 @@ import io.hal9.migrate.engine.spi.Snapshot;
 import io.hal9.migrate.engine.spi.Snapshots;
 import io.hal9.migrate.engine.spi.StepContext;
 import io.hal9.migrate.engine.spi.StepDefinition;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -57,6 +58,7 @@ final class StepRun implements StepContext {
   private Consumer<CheckpointTx> onDone = tx -> {};
   private Consumer<CheckpointTx> firstWrite;
   private final Pacing pacing;
+  private final MeterRegistry meters;
   /** Rows the batch being written rejected, and the first of them, for its event. */
   private int rejected;
   private String firstRejected;
@@ -78,6 +80,7 @@ final class StepRun implements StepContext {
     this.undoRecord = checkpoint == null ? null : checkpoint.undoRecord();
     this.total = resumes && checkpoint.expected() >= 0 ? checkpoint.expected() : -1;
     this.pacing = new Pacing(definition, info, engine, writer, stopRequested);
+    this.meters = engine.settings().meters();
   }
 
   StepInfo info() {
@@ -210,6 +213,11 @@ final class StepRun implements StepContext {
         records.rejectsCleared(tx);
       }
     };
+  }
+
+  @Override
+  public MeterRegistry meters() {
+    return meters;
   }
 
   @Override

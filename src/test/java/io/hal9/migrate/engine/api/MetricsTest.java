@@ -22,6 +22,7 @@ class MetricsTest {
     Path plans = Plans.in(dir).withReferenceSchema().seed("2", "seed", 3_000, 500)
         .file("V3__state.yaml", "steps:\n  - id: state-v2\n    type: neuron-state\n    from-version: 1\n    to-version: 2\n"
             + "    batch-size: 1000\n    ops:\n      - multiply: {field: bias, by: 0.5}\n")
+        .file("V4__embed.yaml", "steps:\n  - id: embed\n    type: embedding\n    model: ngram-hash\n")
         .path();
     MeterRegistry registry = new SimpleMeterRegistry();
     AtomicReference<Double> poolSize = new AtomicReference<>();
@@ -53,10 +54,17 @@ class MetricsTest {
     assertThat(registry.get("hal9.migration.neurons").functionCounter().count()).isEqualTo(3_000);
     assertThat(registry.get("hal9.migration.progress.percent").gauge().value()).isEqualTo(100);
     assertThat(registry.get("hal9.migration.health.status").gauge().value()).isEqualTo(1);
-    // Three steps started and finished, one event each, as hal9_events has them.
+    // The embedding cache's own meters (Caffeine's binder): every label looked up once, the seed's repeats hit.
+    Tags cache = Tags.of("cache", "embedding", "step", "embed");
+    double hits = registry.get("cache.gets").tags(cache).tag("result", "hit").functionCounter().count();
+    double misses = registry.get("cache.gets").tags(cache).tag("result", "miss").functionCounter().count();
+    assertThat(hits + misses).isEqualTo(3_000);
+    assertThat(hits).isPositive();
+    assertThat(misses).isEqualTo(db.queryLong("SELECT COUNT(DISTINCT vector) FROM neuron_embeddings") > 0 ? misses : -1);
+    // Four steps started and finished, one event each, as hal9_events has them.
     for (String type : new String[] {"step_started", "step_finished"}) {
       assertThat(registry.get("hal9.migration.events").tags("event_type", type, "phase", "none", "severity", "info").counter()
-          .count()).isEqualTo(3).isEqualTo(db.queryLong("SELECT COUNT(*) FROM hal9_events WHERE event_type = '" + type + "'"));
+          .count()).isEqualTo(4).isEqualTo(db.queryLong("SELECT COUNT(*) FROM hal9_events WHERE event_type = '" + type + "'"));
     }
     assertThat(registry.get("hal9.migrate.lock.epoch").gauge().value()).isEqualTo(1);
     assertThat(registry.get("hal9.migrate.step.eta").tags(state).gauge().value()).isZero(); // done

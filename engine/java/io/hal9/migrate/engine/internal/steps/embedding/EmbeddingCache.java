@@ -3,6 +3,9 @@ package io.hal9.migrate.engine.internal.steps.embedding;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,6 +55,11 @@ final class EmbeddingCache {
       out.add(found.get(keys.get(i)));
     }
     return out;
+  }
+
+  /** Caffeine's own meters of this cache ({@code cache_gets_total{cache="embedding",result="hit|miss"}} and more). */
+  void monitor(MeterRegistry registry, Iterable<Tag> tags) {
+    CaffeineCacheMetrics.monitor(registry, cache, "embedding", tags);
   }
 
   CacheStats stats() {

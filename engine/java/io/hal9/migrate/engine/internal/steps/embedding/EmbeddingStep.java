@@ -1,6 +1,7 @@
 package io.hal9.migrate.engine.internal.steps.embedding;
 
 import com.github.benmanes.caffeine.cache.stats.CacheStats;
+import io.micrometer.core.instrument.Tags;
 import io.hal9.migrate.engine.internal.steps.BatchPipeline;
 import io.hal9.migrate.engine.internal.steps.SnapshotUndo;
 import io.hal9.migrate.engine.internal.steps.StepTables;
@@ -58,7 +59,9 @@ final class EmbeddingStep implements Step {
   @Override
   public void run(StepContext context) throws Exception {
     Tables tables = tables(context.dsl());
-    Batches batches = new Batches(context, tables, new EmbeddingCache(embedder, cacheSize),
+    EmbeddingCache cache = new EmbeddingCache(embedder, cacheSize);
+    cache.monitor(context.meters(), Tags.of("version", step.version(), "step", step.id(), "model", embedder.model()));
+    Batches batches = new Batches(context, tables, cache,
         Optional.ofNullable(context.counters(EmbeddingCounters.class)).orElse(EmbeddingCounters.NONE));
     BatchPipeline.run(context, tables.source().keys().parse(context.cursor()), batches,
         () -> (long) context.dsl().fetchCount(tables.source().table()));
