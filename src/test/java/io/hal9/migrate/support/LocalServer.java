@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A real server of the monitoring stack (Prometheus, the Pushgateway) started for one test on a free loopback port,
  * from its Debian package. Where the binary is missing the test is skipped, unless its HAL9_REQUIRE_* variable is
- * set (CI): then it fails.
+ * set (CI): then it fails ({@link #binary}, also for tools such as promtool that are run rather than served).
  */
 public final class LocalServer implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -44,16 +44,25 @@ public final class LocalServer implements AutoCloseable {
     }
   }
 
-  private static LocalServer start(Path dir, String binary, String required, int port, String ready, String... args)
-      throws Exception {
+  /**
+   * {@code /usr/bin/<binary>} from the Debian package {@code debianPackage}. Where it is missing the calling test
+   * is skipped, unless the environment variable {@code required} is set (CI): then it fails.
+   */
+  public static Path binary(String binary, String debianPackage, String required) {
     Path executable = Path.of("/usr/bin", binary);
     if (!Files.isExecutable(executable)) {
-      String missing = executable + " is not installed (Debian package " + binary + ")";
+      String missing = executable + " is not installed (Debian package " + debianPackage + ")";
       if (System.getenv(required) != null) {
         throw new IllegalStateException(required + " is set but " + missing);
       }
       Assumptions.abort(missing);
     }
+    return executable;
+  }
+
+  private static LocalServer start(Path dir, String binary, String required, int port, String ready, String... args)
+      throws Exception {
+    Path executable = binary(binary, binary, required);
     List<String> command = new ArrayList<>(List.of(executable.toString()));
     command.addAll(List.of(args));
     Path log = Files.createTempFile(dir, binary, ".log");
