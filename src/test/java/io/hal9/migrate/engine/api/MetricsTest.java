@@ -60,7 +60,7 @@ class MetricsTest {
     double misses = registry.get("cache.gets").tags(cache).tag("result", "miss").functionCounter().count();
     assertThat(hits + misses).isEqualTo(3_000);
     assertThat(hits).isPositive();
-    assertThat(misses).isEqualTo(db.queryLong("SELECT COUNT(DISTINCT vector) FROM neuron_embeddings") > 0 ? misses : -1);
+    assertThat(misses).isPositive();
     // Four steps started and finished, one event each, as hal9_events has them.
     for (String type : new String[] {"step_started", "step_finished"}) {
       assertThat(registry.get("hal9.migration.events").tags("event_type", type, "phase", "none", "severity", "info").counter()
