@@ -48,11 +48,13 @@ public final class StatusCommand {
 
   private static Status.StepStatus step(StepCheckpoint c, boolean pausing) {
     StepState state = StepState.valueOf(c.state().name());
+    String heldBy = c.heldBy();
     if (pausing && state == StepState.RUNNING) {
       state = StepState.PAUSED;
+      heldBy = null; // the pause says why it waits; a throttle's reason would read as the cause
     }
     return new Status.StepStatus(c.stepId(), c.type(), state, c.rows(), c.expected(), c.attempts(), c.error(), c.counters(),
-        c.heldBy(), c.startedAt(), c.updatedAt());
+        heldBy, c.startedAt(), c.updatedAt());
   }
 
   static LockInfo lockInfo(LockHolder h) {
