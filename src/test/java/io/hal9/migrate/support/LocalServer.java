@@ -1,5 +1,7 @@
 package io.hal9.migrate.support;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class LocalServer implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Process process;
   private final int port;
@@ -36,6 +39,55 @@ public final class LocalServer implements AutoCloseable {
     int port = freePort();
     return start(dir, "prometheus-pushgateway", "HAL9_REQUIRE_PROMETHEUS", port, "/-/ready",
         "--web.listen-address=127.0.0.1:" + port, "--persistence.file=");
+  }
+
+  /** A job for {@link #prometheus}: its name and the {@code host:port} whose {@code /metrics} it scrapes. */
+  public record ScrapeTarget(String job, String address) {}
+
+  /**
+   * {@code /usr/bin/prometheus} listening on loopback, scraping every target's {@code /metrics} each second, with a
+   * generated configuration and its TSDB in {@code dir}. Returns once it has tried each target (up or down): Prometheus
+   * hands its targets to the scrapers some seconds after it is ready, and a short run started before would be missed.
+   */
+  public static LocalServer prometheus(Path dir, ScrapeTarget... targets) throws Exception {
+    int port = freePort();
+    StringBuilder config = new StringBuilder("global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+        + "  evaluation_interval: 1s\nscrape_configs:\n");
+    for (ScrapeTarget target : targets) {
+      config.append("  - job_name: '").append(target.job()).append("'\n    static_configs:\n      - targets: ['")
+          .append(target.address()).append("']\n");
+    }
+    Path file = Files.createTempFile(dir, "prometheus-", ".yml");
+    Files.writeString(file, config);
+    Path storage = Files.createTempDirectory(dir, "prometheus-tsdb-");
+    LocalServer prometheus = start(dir, "prometheus", "HAL9_REQUIRE_PROMETHEUS", port, "/-/ready",
+        "--config.file=" + file, "--storage.tsdb.path=" + storage, "--web.listen-address=127.0.0.1:" + port);
+    try {
+      prometheus.awaitScrapes(targets.length);
+      return prometheus;
+    } catch (Exception | Error e) {
+      prometheus.close();
+      throw e;
+    }
+  }
+
+  /** Waits until {@code count} active targets have each been scraped once, whether they answered or not. */
+  private void awaitScrapes(int count) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      JsonNode targets = JSON.readTree(get("/api/v1/targets?state=active").body()).path("data").path("activeTargets");
+      int tried = 0;
+      for (JsonNode target : targets) {
+        tried += target.path("health").asText().equals("unknown") ? 0 : 1;
+      }
+      if (tried >= count) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("prometheus did not scrape its " + count + " targets: " + targets + "\n" + log());
+      }
+      Thread.sleep(100);
+    }
   }
 
   public static int freePort() throws IOException {
