@@ -227,7 +227,8 @@ final class Pacing {
   }
 
   private static String number(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v) : String.format(Locale.ROOT, "%.4g", v);
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v)
+        : new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v)).stripTrailingZeros().toPlainString();
   }
 
   /** Why the step waits ({@code kind} names the limit), and how long before looking again. */
