@@ -65,6 +65,14 @@ public final class EngineSchema {
         .baselineOnMigrate(true) // the target database usually holds the user's tables already
         .baselineVersion("0")
         .load();
+    // Flyway's lock on H2 is a SELECT ... FOR UPDATE over its history table, which locks nothing while the table is
+    // still empty: two first runs in one JVM would both apply V1, and H2 records the loser as a failed migration.
+    synchronized (EngineSchema.class) {
+      migrateRetrying(flyway);
+    }
+  }
+
+  private static void migrateRetrying(Flyway flyway) {
     long giveUp = System.nanoTime() + CONCURRENT_CREATION.toNanos();
     while (true) {
       try {

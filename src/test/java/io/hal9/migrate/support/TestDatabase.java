@@ -31,6 +31,13 @@ public abstract class TestDatabase implements AutoCloseable {
     return DriverManager.getConnection(testUrl());
   }
 
+  /**
+   * Keeps the database open in this JVM until close, for tests that poll it while CLI children open it: an H2 file
+   * opened and closed by the test as a child opens it leaves the child "Lock file recently modified". Crash tests
+   * do not call it, as the child they kill must be the process that owns the file.
+   */
+  public void keepOpen() throws SQLException {}
+
   /** A plain (unpooled) DataSource, as a deploy pipeline would hand the library its own. */
   public javax.sql.DataSource dataSource() {
     if (isPostgres()) {
@@ -134,6 +141,7 @@ public abstract class TestDatabase implements AutoCloseable {
 
   static final class H2 extends TestDatabase {
     private final Path folder;
+    private Connection kept;
 
     H2() {
       try {
@@ -159,7 +167,17 @@ public abstract class TestDatabase implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void keepOpen() throws SQLException {
+      if (kept == null) {
+        kept = connect();
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      if (kept != null) {
+        kept.close();
+      }
       Files2.deleteTree(folder);
     }
   }

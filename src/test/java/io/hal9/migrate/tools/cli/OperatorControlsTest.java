@@ -30,8 +30,7 @@ class OperatorControlsTest {
             + "    max-rows-per-second: 4000\n")
         .path();
     Cli cli = new Cli(db, plans);
-    // An embedded H2 file stays open in this JVM for the test: a child that races its opening or closing sees a lock file.
-    java.sql.Connection keep = db.connect();
+    db.keepOpen();
     CliProcess run = CliProcess.start(dir.resolve("work"), "run", "--url", db.url(), "--plans", plans.toString(),
         "--progress-interval", "1");
     awaitRows(db, 1000, run);
@@ -104,7 +103,7 @@ class OperatorControlsTest {
             + "    max-rows-per-second: 1000\n")
         .path();
     Cli cli = new Cli(db, plans);
-    java.sql.Connection keep = db.connect(); // as above
+    db.keepOpen();
     long started = System.nanoTime();
     CliProcess run = CliProcess.start(dir.resolve("work"), "run", "--url", db.url(), "--plans", plans.toString(),
         "--progress-interval", "1");
