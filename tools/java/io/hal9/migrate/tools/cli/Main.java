@@ -27,6 +27,8 @@ import picocli.CommandLine;
       PauseCommand.class,
       ResumeCommand.class,
       EventsCommand.class,
+      FlagsCommand.class,
+      RolloutCommand.class,
       BenchCommand.class,
       HealthCommand.class,
       ConfigCommand.class,

@@ -4,19 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.hal9.migrate.support.CliProcess;
+import io.hal9.migrate.support.Hal9Application;
 import io.hal9.migrate.support.LocalServer;
 import io.hal9.migrate.support.LocalServer.ScrapeTarget;
 import io.hal9.migrate.support.Plans;
 import io.hal9.migrate.support.TestDatabase;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Timer;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,11 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -117,7 +106,7 @@ class DashboardQueriesTest {
             + "    batch-size: 100\n    max-rows-per-second: 800\n")
         .path();
     int runPort = LocalServer.freePort();
-    try (TestDatabase db = TestDatabase.h2(); Hal9Application hal9 = Hal9Application.start();
+    try (TestDatabase db = TestDatabase.h2(); Hal9Application hal9 = Hal9Application.start(0.002, null);
         LocalServer prometheus = LocalServer.prometheus(dir,
             new ScrapeTarget("hal9-migrate", "127.0.0.1:" + runPort), new ScrapeTarget("hal9", hal9.address()))) {
       CliProcess run = CliProcess.start(dir.resolve("work"), "run", "--url", db.url(), "--plans", plans.toString(),
@@ -271,69 +260,5 @@ class DashboardQueriesTest {
       }
     }
     return null;
-  }
-
-  /**
-   * HAL9's application series as HAL9 serves them: requests, errors and request latency per system (flat,
-   * hierarchical), with traffic flowing all the while.
-   */
-  static final class Hal9Application implements AutoCloseable {
-    private final HttpServer server;
-    private final ScheduledExecutorService traffic;
-
-    private Hal9Application(HttpServer server, ScheduledExecutorService traffic) {
-      this.server = server;
-      this.traffic = traffic;
-    }
-
-    static Hal9Application start() throws Exception {
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-      Random random = new Random(9);
-      List<Runnable> requests = new ArrayList<>();
-      for (String system : List.of("flat", "hierarchical")) {
-        Counter requested = Counter.builder("hal9.requests").tag("system", system).register(registry);
-        Counter failed = Counter.builder("hal9.errors").tag("system", system).register(registry);
-        Timer latency = Timer.builder("hal9.request.duration").tag("system", system)
-            .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(15), Duration.ofMillis(25),
-                Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(1000))
-            .register(registry);
-        requests.add(() -> {
-          requested.increment();
-          if (random.nextInt(500) == 0) {
-            failed.increment();
-          }
-          latency.record(Duration.ofMillis(1 + random.nextInt(system.equals("flat") ? 40 : 20)));
-        });
-      }
-      HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      server.createContext("/metrics", exchange -> {
-        try (exchange) {
-          byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-          exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-          exchange.sendResponseHeaders(200, body.length);
-          try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-          }
-        }
-      });
-      server.start();
-      ScheduledExecutorService traffic = Executors.newSingleThreadScheduledExecutor();
-      traffic.scheduleAtFixedRate(() -> {
-        for (int i = 0; i < 20; i++) {
-          requests.forEach(Runnable::run);
-        }
-      }, 0, 100, TimeUnit.MILLISECONDS);
-      return new Hal9Application(server, traffic);
-    }
-
-    String address() {
-      return "127.0.0.1:" + server.getAddress().getPort();
-    }
-
-    @Override
-    public void close() {
-      traffic.shutdownNow();
-      server.stop(0);
-    }
   }
 }
