@@ -37,7 +37,7 @@ final class Attempts {
    * @throws Hal9MigrateException K8S_REFUSED or K8S_UNREACHABLE after the last attempt; a Hal9MigrateException the
    *     request throws itself (a missing route) is no transient failure and goes through at once
    */
-  <T> T run(String doing, Supplier<T> request) {
+  <T> T get(String doing, Supplier<T> request) {
     for (int attempt = 1; ; attempt++) {
       try {
         return request.get();
@@ -51,6 +51,13 @@ final class Attempts {
         pause(pause, failure);
       }
     }
+  }
+
+  void run(String doing, Runnable request) {
+    get(doing, () -> {
+      request.run();
+      return null;
+    });
   }
 
   private static void pause(Duration pause, Hal9MigrateException failure) {

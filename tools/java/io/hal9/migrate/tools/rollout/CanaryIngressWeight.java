@@ -33,6 +33,11 @@ final class CanaryIngressWeight implements TrafficSplit {
   }
 
   @Override
+  public void check() {
+    get();
+  }
+
+  @Override
   public void write(Routing routing) {
     Ingress current = get();
     Map<String, String> annotations = current.getMetadata().getAnnotations();

@@ -64,17 +64,11 @@ public final class ClusterPublisher implements AutoCloseable {
    *     message says so
    */
   public void publish(Routing routing) {
-    attempts.run("reading " + traffic.describe(), traffic::read);
+    attempts.run("reading " + traffic.describe(), traffic::check);
     String json = FlagsFile.write(routing);
-    attempts.run("publishing " + target.describeConfigMap(), () -> {
-      configMap.write(json);
-      return null;
-    });
+    attempts.run("publishing " + target.describeConfigMap(), () -> configMap.write(json));
     try {
-      attempts.run("publishing " + traffic.describe(), () -> {
-        traffic.write(routing);
-        return null;
-      });
+      attempts.run("publishing " + traffic.describe(), () -> traffic.write(routing));
     } catch (Hal9MigrateException e) {
       Hal9MigrateException halfway = new Hal9MigrateException(e.code(), target.describeConfigMap() + " holds the new flags but "
           + traffic.describe() + " does not: " + e.getMessage());
@@ -85,8 +79,8 @@ public final class ClusterPublisher implements AutoCloseable {
 
   /** What the cluster holds now. */
   public ClusterView read() {
-    String text = attempts.run("reading " + target.describeConfigMap(), configMap::read);
-    TrafficSplit.Split split = attempts.run("reading " + traffic.describe(), traffic::read);
+    String text = attempts.get("reading " + target.describeConfigMap(), configMap::read);
+    TrafficSplit.Split split = attempts.get("reading " + traffic.describe(), traffic::read);
     Routing flagsFile = null;
     String problem = null;
     if (text == null) {

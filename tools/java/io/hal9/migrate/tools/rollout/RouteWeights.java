@@ -37,6 +37,11 @@ final class RouteWeights implements TrafficSplit {
     return route.describe(namespace);
   }
 
+  @Override
+  public void check() {
+    ours(get());
+  }
+
   /** The update carries the resourceVersion read: a concurrent edit makes it conflict (409) instead of being lost. */
   @Override
   public void write(Routing routing) {

@@ -7,6 +7,12 @@ interface TrafficSplit {
   /** For messages: {@code httproute hal9/hal9}. */
   String describe();
 
+  /**
+   * Throws when the object is missing, or does not send to the two systems: what a publish checks before it
+   * changes anything.
+   */
+  void check();
+
   /** Sets the split (and the mirror, where the object holds one) to {@code routing}'s; writes nothing when it is. */
   void write(Routing routing);
 

@@ -60,7 +60,6 @@ public final class KubernetesClients {
         throw new Hal9MigrateException(ErrorCode.USAGE, "kubeconfig " + file + " is not a valid kubeconfig (" + e.getClass().getSimpleName() + ")");
       }
     }
-    config.setRequestRetryBackoffLimit(RETRIES);
     return config;
   }
 

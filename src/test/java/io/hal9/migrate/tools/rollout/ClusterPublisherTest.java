@@ -233,6 +233,23 @@ class ClusterPublisherTest {
   }
 
   @Test
+  void aHandWrittenCanaryWeightIsNamedByReadAndRepairedByPublish() {
+    client.network().v1().ingresses().inNamespace(NAMESPACE).resource(new IngressBuilder()
+        .withNewMetadata().withName("canary").addToAnnotations("nginx.ingress.kubernetes.io/canary", "true")
+        .addToAnnotations("nginx.ingress.kubernetes.io/canary-weight", "half").endMetadata()
+        .build()).create();
+    ClusterPublisher publisher = publisher(parse("traffic: {ingress-nginx: canary}"));
+
+    assertThatThrownBy(publisher::read)
+        .isInstanceOfSatisfying(Hal9MigrateException.class, e -> assertThat(e.code()).isEqualTo(ToolCode.CONFIG_UNREADABLE))
+        .hasMessage("ingress hal9/canary has nginx.ingress.kubernetes.io/canary-weight 'half': not a percentage");
+
+    publisher.publish(CANARY);
+
+    assertThat(publisher.read().holds(CANARY)).isTrue();
+  }
+
+  @Test
   void aMissingRouteIsNamedAndNothingIsPublished() {
     ClusterPublisher publisher = publisher(parse("traffic: {httproute: nope}"));
 
