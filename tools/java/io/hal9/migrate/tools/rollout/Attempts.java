@@ -42,7 +42,8 @@ final class Attempts {
       try {
         return request.get();
       } catch (KubernetesClientException e) {
-        Hal9MigrateException failure = KubernetesClients.failure(client, doing + " (attempt " + attempt + " of " + attempts() + ")", e);
+        String which = doing + " (attempt " + attempt + " of " + attempts() + ")";
+        Hal9MigrateException failure = KubernetesClients.failure(client, which, e);
         if (attempt == attempts()) {
           throw failure;
         }

@@ -60,7 +60,8 @@ final class CanaryIngressWeight implements TrafficSplit {
     }
     String weight = annotations.get(WEIGHT).trim();
     if (!weight.matches("\\d{1,3}") || Integer.parseInt(weight) > 100) {
-      throw new Hal9MigrateException(ToolCode.CONFIG_UNREADABLE, describe() + " has " + WEIGHT + " '" + weight + "': not a percentage");
+      throw new Hal9MigrateException(ToolCode.CONFIG_UNREADABLE, describe() + " has " + WEIGHT + " '" + weight
+          + "': not a percentage");
     }
     return new Split(Integer.parseInt(weight), null);
   }
@@ -68,7 +69,8 @@ final class CanaryIngressWeight implements TrafficSplit {
   private Ingress get() {
     Ingress current = client.network().v1().ingresses().inNamespace(namespace).withName(ingress.name()).get();
     if (current == null) {
-      throw new Hal9MigrateException(ToolCode.K8S_NOT_FOUND, describe() + " not found on " + client.getConfiguration().getMasterUrl()
+      throw new Hal9MigrateException(ToolCode.K8S_NOT_FOUND, describe() + " not found on "
+          + client.getConfiguration().getMasterUrl()
           + ": create the canary Ingress or name yours in traffic.ingress-nginx");
     }
     return current;

@@ -30,7 +30,8 @@ public final class ClusterPublisher implements AutoCloseable {
     this(client, false, target, onRetry, Attempts.BACKOFF);
   }
 
-  ClusterPublisher(KubernetesClient client, boolean ownsClient, ClusterTarget target, Consumer<String> onRetry, List<Duration> backoff) {
+  ClusterPublisher(KubernetesClient client, boolean ownsClient, ClusterTarget target, Consumer<String> onRetry,
+      List<Duration> backoff) {
     this.client = client;
     this.ownsClient = ownsClient;
     this.target = target;
@@ -48,7 +49,8 @@ public final class ClusterPublisher implements AutoCloseable {
    */
   public static ClusterPublisher open(ClusterTarget target, Map<String, String> env, Consumer<String> onRetry) {
     // fabric8 retries nothing itself: the publisher's attempts are the requests made, and each one is reported.
-    return new ClusterPublisher(KubernetesClients.open(target.kubeconfig(), env, 0), true, target, onRetry, Attempts.BACKOFF);
+    KubernetesClient client = KubernetesClients.open(target.kubeconfig(), env, 0);
+    return new ClusterPublisher(client, true, target, onRetry, Attempts.BACKOFF);
   }
 
   public ClusterTarget target() {
@@ -70,8 +72,8 @@ public final class ClusterPublisher implements AutoCloseable {
     try {
       attempts.run("publishing " + traffic.describe(), () -> traffic.write(routing));
     } catch (Hal9MigrateException e) {
-      Hal9MigrateException halfway = new Hal9MigrateException(e.code(), target.describeConfigMap() + " holds the new flags but "
-          + traffic.describe() + " does not: " + e.getMessage());
+      Hal9MigrateException halfway = new Hal9MigrateException(e.code(), target.describeConfigMap()
+          + " holds the new flags but " + traffic.describe() + " does not: " + e.getMessage());
       halfway.addSuppressed(e);
       throw halfway;
     }
@@ -89,7 +91,8 @@ public final class ClusterPublisher implements AutoCloseable {
       try {
         flagsFile = FlagsFile.read(text);
       } catch (IllegalArgumentException e) {
-        problem = ClusterTarget.FLAGS_KEY + " in " + target.describeConfigMap() + " is not HAL9's flags file: " + e.getMessage();
+        problem = ClusterTarget.FLAGS_KEY + " in " + target.describeConfigMap() + " is not HAL9's flags file: "
+            + e.getMessage();
       }
     }
     return new ClusterView(flagsFile, problem, traffic.describe(), split.hierarchicalPercent(), split.mirrored());

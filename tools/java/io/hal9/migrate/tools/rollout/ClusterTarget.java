@@ -34,8 +34,9 @@ public record ClusterTarget(String namespace, String configMap, Traffic traffic,
   private static final Set<String> KEYS = Set.of("namespace", "configmap", "traffic", "kubeconfig");
   private static final Set<String> ROUTE_KEYS = Set.of("httproute", "flat-service", "hierarchical-service", "port");
   /** A Kubernetes object name (RFC 1123 subdomain) and a namespace or Service name (RFC 1123 label). */
-  private static final Pattern SUBDOMAIN = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-  private static final Pattern LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+  private static final String LABEL_TEXT = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+  private static final Pattern SUBDOMAIN = Pattern.compile(LABEL_TEXT + "(\\." + LABEL_TEXT + ")*");
+  private static final Pattern LABEL = Pattern.compile(LABEL_TEXT);
 
   /** How the hierarchical system's share of traffic is set. */
   public sealed interface Traffic permits HttpRoute, IngressNginx {
@@ -137,16 +138,19 @@ public record ClusterTarget(String namespace, String configMap, Traffic traffic,
     for (Iterator<String> keys = node.fieldNames(); keys.hasNext(); ) {
       String key = keys.next();
       if (!known.contains(key)) {
-        problems.report(prefix + key, prefix + key + ": unknown key (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+        String names = String.join(", ", new TreeSet<>(known));
+        problems.report(prefix + key, prefix + key + ": unknown key (known: " + names + ")");
       }
     }
   }
 
-  private static String name(JsonNode node, String key, String prefix, String fallback, Pattern shape, TargetProblems problems) {
+  private static String name(JsonNode node, String key, String prefix, String fallback, Pattern shape,
+      TargetProblems problems) {
     String value = text(node, key, prefix, fallback, problems);
-    if (value != null && (value.length() > 253 || !shape.matcher(value).matches() || shape == LABEL && value.length() > 63)) {
-      problems.report(prefix + key, prefix + key + ": '" + value + "' is not a Kubernetes name (lower-case letters, digits, '-'"
-          + (shape == SUBDOMAIN ? ", '.'" : "") + ")");
+    int maxLength = shape == LABEL ? 63 : 253;
+    if (value != null && (value.length() > maxLength || !shape.matcher(value).matches())) {
+      problems.report(prefix + key, prefix + key + ": '" + value + "' is not a Kubernetes name (lower-case letters, digits, "
+          + "'-'" + (shape == SUBDOMAIN ? ", '.'" : "") + ")");
     }
     return value;
   }

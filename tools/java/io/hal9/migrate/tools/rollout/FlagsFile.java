@@ -21,8 +21,9 @@ import java.util.TreeMap;
 final class FlagsFile {
   private static final ObjectMapper JSON = new ObjectMapper();
   /** As people write JSON ({@code "phase": "canary"}, {@code {}}), not Jackson's default {@code "phase" : }. */
-  private static final ObjectWriter WRITER = JSON.writer(new DefaultPrettyPrinter().withSeparators(Separators.createDefaultInstance()
-      .withObjectFieldValueSpacing(Separators.Spacing.AFTER).withObjectEmptySeparator("").withArrayEmptySeparator("")));
+  private static final ObjectWriter WRITER = JSON.writer(new DefaultPrettyPrinter().withSeparators(
+      Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+          .withObjectEmptySeparator("").withArrayEmptySeparator("")));
 
   private FlagsFile() {}
 
@@ -46,8 +47,8 @@ final class FlagsFile {
     // HAL9 sends nothing to the hierarchical system while its master switch is off, mirror included.
     boolean enabled = routing.hierarchicalPercent() > 0 || routing.mirrored();
     try {
-      return WRITER.writeValueAsString(new Document(routing.phase(), enabled, routing.hierarchicalPercent(), routing.mirrored(), flags))
-          + "\n";
+      Document document = new Document(routing.phase(), enabled, routing.hierarchicalPercent(), routing.mirrored(), flags);
+      return WRITER.writeValueAsString(document) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("records of strings and numbers always serialize", e);
     }
@@ -65,7 +66,8 @@ final class FlagsFile {
       throw new IllegalArgumentException("empty");
     }
     SortedMap<String, Routing.Flag> flags = new TreeMap<>();
-    for (Map.Entry<String, FlagEntry> flag : (document.flags() == null ? Map.<String, FlagEntry>of() : document.flags()).entrySet()) {
+    Map<String, FlagEntry> entries = document.flags() == null ? Map.of() : document.flags();
+    for (Map.Entry<String, FlagEntry> flag : entries.entrySet()) {
       flags.put(flag.getKey(), new Routing.Flag(flag.getValue().enabled(), flag.getValue().percentage()));
     }
     return new Routing(document.phase(), document.hierarchicalTrafficPercent(), document.mirrored(), flags);

@@ -1,5 +1,6 @@
 package io.hal9.migrate.tools.rollout;
 
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.BackendObjectReference;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRef;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPBackendRefBuilder;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
@@ -79,7 +80,8 @@ final class RouteWeights implements TrafficSplit {
   private HTTPRoute get() {
     HTTPRoute current = resource().get();
     if (current == null) {
-      throw new Hal9MigrateException(ToolCode.K8S_NOT_FOUND, describe() + " not found on " + client.getConfiguration().getMasterUrl()
+      throw new Hal9MigrateException(ToolCode.K8S_NOT_FOUND, describe() + " not found on "
+          + client.getConfiguration().getMasterUrl()
           + ": apply one (tools/k8s/httproute.yaml) or name yours in traffic.httproute");
     }
     return current;
@@ -91,8 +93,8 @@ final class RouteWeights implements TrafficSplit {
             .filter(rule -> find(rule, route.flatService()) != null || find(rule, route.hierarchicalService()) != null)
             .toList();
     if (rules.isEmpty()) {
-      throw new Hal9MigrateException(ToolCode.K8S_NOT_FOUND, describe() + " has no rule sending to Service " + route.flatService()
-          + " or " + route.hierarchicalService() + " (traffic.flat-service, traffic.hierarchical-service)");
+      throw new Hal9MigrateException(ToolCode.K8S_NOT_FOUND, describe() + " has no rule sending to Service "
+          + route.flatService() + " or " + route.hierarchicalService() + " (traffic.flat-service, traffic.hierarchical-service)");
     }
     return rules;
   }
@@ -125,9 +127,11 @@ final class RouteWeights implements TrafficSplit {
   }
 
   private boolean isOurMirror(HTTPRouteFilter filter) {
-    return MIRROR.equals(filter.getType()) && filter.getRequestMirror() != null && filter.getRequestMirror().getBackendRef() != null
-        && route.hierarchicalService().equals(filter.getRequestMirror().getBackendRef().getName())
-        && isService(filter.getRequestMirror().getBackendRef().getGroup(), filter.getRequestMirror().getBackendRef().getKind());
+    if (!MIRROR.equals(filter.getType()) || filter.getRequestMirror() == null || filter.getRequestMirror().getBackendRef() == null) {
+      return false;
+    }
+    BackendObjectReference target = filter.getRequestMirror().getBackendRef();
+    return route.hierarchicalService().equals(target.getName()) && isService(target.getGroup(), target.getKind());
   }
 
   /** A backend reference without group and kind is a core Service. */
