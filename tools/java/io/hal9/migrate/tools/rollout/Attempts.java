@@ -6,6 +6,7 @@ import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.tools.scale.KubernetesClients;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -25,7 +26,7 @@ final class Attempts {
   Attempts(KubernetesClient client, List<Duration> backoff, Consumer<String> onRetry) {
     this.client = client;
     this.backoff = List.copyOf(backoff);
-    this.onRetry = onRetry;
+    this.onRetry = Objects.requireNonNull(onRetry, "onRetry");
   }
 
   int attempts() {

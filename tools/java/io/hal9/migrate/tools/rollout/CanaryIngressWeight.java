@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * ingress-nginx: the canary Ingress in front of the hierarchical Service takes {@code canary-weight} percent of the
- * requests of the main Ingress with the same host. It holds no mirror: in shadow, HAL9 mirrors by its
- * {@code shadow_mode} flag. Only the two canary annotations are the rollout's; the others stay.
+ * requests of the main Ingress with the same host. It holds no mirror (ingress-nginx mirrors from the main Ingress,
+ * {@code mirror-target}, which is not the rollout's): in shadow only the flags file says so. Only the two canary
+ * annotations are the rollout's; the others stay.
  */
 final class CanaryIngressWeight implements TrafficSplit {
   static final String CANARY = "nginx.ingress.kubernetes.io/canary";
