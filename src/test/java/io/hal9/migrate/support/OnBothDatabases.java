@@ -68,6 +68,11 @@ public @interface OnBothDatabases {
     }
 
     @Override
+    public void serve() throws java.sql.SQLException {
+      database().serve();
+    }
+
+    @Override
     public void close() throws Exception {
       if (database != null) {
         database.close();

@@ -50,7 +50,7 @@ final class RolloutCommand implements Runnable {
     private Map<String, Object> step(String version, Status.StepStatus step) throws JsonProcessingException {
       JsonNode counters = step.counters() == null ? JSON.nullNode() : JSON.readTree(step.counters());
       long baked = counters.path("bakedMillis").asLong(0) / 1000;
-      long bake = Math.max(step.expected(), 0);
+      long bake = Math.max(step.expected() - counters.path("rowsBefore").asLong(0), 0); // rows count baked seconds
       out.line(String.format("V%s %-20s %-8s baked %d of %d s%s", version, step.id(), step.state().label(), baked, bake,
           step.state() == StepState.RUNNING ? " (" + Math.max(0, bake - baked) + " s left)" : ""));
       List<String> readings = new ArrayList<>();

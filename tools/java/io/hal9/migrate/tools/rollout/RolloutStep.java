@@ -43,10 +43,11 @@ final class RolloutStep implements Step {
   private final List<Signal> gates;
   private final List<Signal> triggers;
   private final int maxFailedHealthChecks;
-  private final RoutingPublisher publisher;
+  /** Where HAL9 reads the routing in the cluster, or null: the table alone holds it. */
+  private final ClusterTarget cluster;
 
   RolloutStep(Phase phase, int hierarchicalPercent, boolean mirrored, Map<String, Integer> flags, Duration bake, Duration interval,
-      Duration gateTimeout, List<Signal> gates, List<Signal> triggers, int maxFailedHealthChecks, RoutingPublisher publisher) {
+      Duration gateTimeout, List<Signal> gates, List<Signal> triggers, int maxFailedHealthChecks, ClusterTarget cluster) {
     this.phase = phase;
     this.hierarchicalPercent = hierarchicalPercent;
     this.mirrored = mirrored;
@@ -57,7 +58,7 @@ final class RolloutStep implements Step {
     this.gates = List.copyOf(gates);
     this.triggers = List.copyOf(triggers);
     this.maxFailedHealthChecks = maxFailedHealthChecks;
-    this.publisher = publisher;
+    this.cluster = cluster;
   }
 
   /** The phase's routing over {@code before}: its traffic, its flags set, the others as they were. */
@@ -84,12 +85,12 @@ final class RolloutStep implements Step {
           Param.text(bake));
     } else {
       Routing target = target(before);
-      publish(target, before);
-      state = Bake.fresh();
+      publish(context, target, before);
+      state = Bake.fresh(context.rows());
       context.route(target, phase.label() + " begins", false, new Batch(APPLIED, 0, state));
       log.info("{}: {}; baking {}", phase.label(), target, Param.text(bake));
     }
-    context.expect(bake.toSeconds());
+    context.expect(state.rowsBefore() + bake.toSeconds());
     try (HealthTarget health = HealthTarget.of(context.dataSource())) {
       bakeUntilDone(context, before, state, prometheus, health);
     }
@@ -107,14 +108,15 @@ final class RolloutStep implements Step {
       long now = System.nanoTime();
       long elapsed = Math.min(MAX_TICK_MILLIS, (now - lastTick) / 1_000_000);
       lastTick = now;
-      state = new Bake(state.bakedMillis() + elapsed, state.heldMillis(), state.beyondMillis(), state.failedHealthChecks(), state.last());
+      state = state.baked(elapsed);
       if (now - lastLook >= interval.toNanos()) {
         long sinceLook = Math.min(MAX_TICK_MILLIS + interval.toMillis(), (now - lastLook) / 1_000_000);
         lastLook = now;
         state = look(context, before, state, prometheus, health, sinceLook);
       }
       long bakedSeconds = state.bakedMillis() / 1000;
-      Batch batch = new Batch(APPLIED, Math.max(0, Math.min(bakedSeconds, bake.toSeconds()) - context.rows()), state);
+      long rows = state.rowsBefore() + Math.min(bakedSeconds, bake.toSeconds());
+      Batch batch = new Batch(APPLIED, Math.max(0, rows - context.rows()), state);
       if (state.bakedMillis() >= bake.toMillis() && held(state)) {
         context.complete(tx -> batch);
         log.info("{}: baked {} with {}", phase.label(), Param.text(bake), gates.isEmpty() ? "no gates" : "every gate held");
@@ -137,19 +139,19 @@ final class RolloutStep implements Step {
     boolean healthLooked = false;
     boolean healthFailed = false;
     for (Signal trigger : triggers) {
-      Signal.Reading reading = read(context, trigger, prometheus, health, last);
+      Signal.Reading reading = read(context, trigger, false, prometheus, health, last);
       if (reading.within() || reading.noData()) {
         beyond.put(trigger.name(), 0L);
         continue;
       }
       long time = beyond.merge(trigger.name(), elapsed, Long::sum);
       if (time >= trigger.holdFor().toMillis()) {
-        goBack(context, before, new Bake(state.bakedMillis(), held, beyond, failedHealth, last), "trigger " + reading.text()
+        goBack(context, before, state.looked(held, beyond, failedHealth, last), "trigger " + reading.text()
             + (trigger.holdFor().isZero() ? "" : " for " + Param.text(trigger.holdFor())));
       }
     }
     for (Signal gate : gates) {
-      Signal.Reading reading = read(context, gate, prometheus, health, last);
+      Signal.Reading reading = read(context, gate, true, prometheus, health, last);
       held.put(gate.name(), reading.within() ? held.getOrDefault(gate.name(), 0L) + Math.max(1, elapsed) : 0L);
       if (gate.health() != null) {
         healthLooked = true;
@@ -159,16 +161,16 @@ final class RolloutStep implements Step {
     if (healthLooked) {
       failedHealth = healthFailed ? failedHealth + 1 : 0;
       if (failedHealth >= maxFailedHealthChecks) {
-        goBack(context, before, new Bake(state.bakedMillis(), held, beyond, failedHealth, last), "trigger " + failedHealth
-            + " failed health checks in a row: " + gates.stream().filter(g -> g.health() != null).map(g -> last.get(g.name()))
+        goBack(context, before, state.looked(held, beyond, failedHealth, last), "trigger " + failedHealth
+            + " failed health checks in a row: " + gates.stream().filter(g -> g.health() != null).map(g -> last.get(key(g, true)))
             .collect(Collectors.joining("; ")));
       }
     }
-    return new Bake(state.bakedMillis(), held, beyond, failedHealth, last);
+    return state.looked(held, beyond, failedHealth, last);
   }
 
   /** One reading, kept as the signal's last; a query Prometheus cannot answer reads as no data (a gate fails closed). */
-  private Signal.Reading read(StepContext context, Signal signal, PrometheusQuery prometheus, HealthTarget health,
+  private Signal.Reading read(StepContext context, Signal signal, boolean gate, PrometheusQuery prometheus, HealthTarget health,
       Map<String, String> last) {
     Signal.Reading reading;
     try {
@@ -176,15 +178,19 @@ final class RolloutStep implements Step {
     } catch (IllegalStateException unanswered) {
       reading = new Signal.Reading(signal.name(), null, false, true, signal.name() + " unanswered: " + unanswered.getMessage());
     }
-    String before = last.put(signal.name(), reading.text());
+    String before = last.put(key(signal, gate), reading.text());
     if (reading.noData() && !reading.text().equals(before)) {
-      boolean gate = gates.contains(signal);
       context.warn(reading.text() + (gate ? ": the gate is not held until it has" : ": the trigger cannot fire until it has"));
     }
     return reading;
   }
 
   /** Every gate's last reading within, for its duration in a row. */
+  /** A signal's key in the bake's last readings: a gate and a trigger may share a name. */
+  private static String key(Signal signal, boolean gate) {
+    return (gate ? "gate " : "trigger ") + signal.name();
+  }
+
   private boolean held(Bake state) {
     return gates.stream().allMatch(g -> isHeld(state, g));
   }
@@ -196,7 +202,7 @@ final class RolloutStep implements Step {
 
   private String unheld(Bake state) {
     return gates.stream().filter(g -> !isHeld(state, g))
-        .map(g -> state.last().getOrDefault(g.name(), g.name() + " never read") + " (needs " + g.bound() + ")")
+        .map(g -> state.last().getOrDefault(key(g, true), g.name() + " never read") + " (needs " + g.bound() + ")")
         .collect(Collectors.joining("; "));
   }
 
@@ -207,21 +213,37 @@ final class RolloutStep implements Step {
   private void goBack(StepContext context, Routing before, Bake state, String reason) {
     context.route(before, phase.label() + ": " + reason, true, new Batch(WENT_BACK, 0, state));
     log.error("{}: {}: traffic and flags back to {}", phase.label(), reason, before);
-    publisher.publish(before);
+    publish(context, before);
     throw new Hal9MigrateException(ToolCode.ROLLED_BACK, phase.label() + ": " + reason + "; traffic and flags back to " + before);
   }
 
-  /** Publishes {@code target}; when the cluster refuses, puts {@code before} back there too (best effort) before failing. */
-  private void publish(Routing target, Routing before) {
+  /**
+   * Publishes {@code target} before the table says so; when the cluster refuses, puts {@code before} back there too
+   * (best effort: a half-published change is undone) and fails with the table unchanged.
+   */
+  private void publish(StepContext context, Routing target, Routing before) {
     try {
-      publisher.publish(target);
+      publish(context, target);
     } catch (RuntimeException refused) {
       try {
-        publisher.publish(before);
+        publish(context, before);
       } catch (RuntimeException alsoRefused) {
         refused.addSuppressed(alsoRefused);
       }
       throw refused;
+    }
+  }
+
+  /** Makes the cluster hold {@code routing}, each retry said in the log and in hal9_events. */
+  private void publish(StepContext context, Routing routing) {
+    if (cluster == null) {
+      return;
+    }
+    try (ClusterPublisher publisher = ClusterPublisher.open(cluster, System.getenv(), retry -> {
+      log.warn("{}: {}", phase.label(), retry);
+      context.warn(retry);
+    })) {
+      publisher.publish(routing);
     }
   }
 
@@ -248,7 +270,7 @@ final class RolloutStep implements Step {
     if (before == null) {
       return;
     }
+    publish(context, before);
     context.route(before, phase.label() + " rolled back", true, Batch.of(null, 0));
-    publisher.publish(before);
   }
 }

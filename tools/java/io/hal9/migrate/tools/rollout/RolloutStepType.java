@@ -40,6 +40,8 @@ public final class RolloutStepType implements StepType {
         Param.optional("gates", LIST, null),
         Param.optional("rollback-when", LIST, null),
         Param.optional("max-failed-health-checks", POSITIVE_INTEGER, 3),
+        Param.optional("cluster", MAP, null),
+        Param.tuning("kubeconfig", STRING, null),
         // How long to watch differs between a demo and production, not what the phase sets.
         Param.tuning("bake", DURATION, "1h"),
         Param.tuning("interval", DURATION, "30s"),
@@ -60,8 +62,15 @@ public final class RolloutStepType implements StepType {
     }
     Signals.gates(step.value("gates"), step.planDirectory(), (key, message) -> problems.report(step, key, message));
     Signals.triggers(step.value("rollback-when"), (key, message) -> problems.report(step, key, message));
-    if (Param.duration(step.string("interval")).isZero()) {
-      problems.report(step, "interval", "expected a positive duration");
+    if (step.has("cluster")) {
+      ClusterTarget.parse(step.value("cluster"), step.planDirectory(), (key, message) -> problems.report(step, "cluster", message));
+    }
+    try {
+      if (Param.duration(step.string("interval")).isZero()) {
+        problems.report(step, "interval", "expected a positive duration");
+      }
+    } catch (IllegalArgumentException reportedWithItsKind) {
+      // the plan loader names a value of the wrong kind
     }
   }
 
@@ -77,7 +86,18 @@ public final class RolloutStepType implements StepType {
         Param.duration(step.string("bake")), Param.duration(step.string("interval")), Param.duration(step.string("gate-timeout")),
         Signals.gates(step.value("gates"), step.planDirectory(), signalProblems),
         step.has("rollback-when") ? Signals.triggers(step.value("rollback-when"), signalProblems) : Signals.hal9Emergency(),
-        step.intValue("max-failed-health-checks"), RoutingPublisher.TABLE_ONLY);
+        step.intValue("max-failed-health-checks"), cluster(step, fail));
+  }
+
+  /** Where to publish, with the machine's kubeconfig (tuning, out of the checksum); null without {@code cluster:}. */
+  private static ClusterTarget cluster(StepDefinition step, Problems problems) {
+    if (!step.has("cluster")) {
+      return null;
+    }
+    ClusterTarget target = ClusterTarget.parse(step.value("cluster"), step.planDirectory(),
+        (key, message) -> problems.report(step, "cluster", message));
+    return new ClusterTarget(target.namespace(), target.configMap(), target.traffic(),
+        step.has("kubeconfig") ? step.string("kubeconfig") : target.kubeconfig());
   }
 
   /** {@code {hierarchical: 0..100, mirrored: true|false}} as {percent, 1 when mirrored}. */

@@ -65,16 +65,20 @@ class RolloutStepTest {
 
       // The error rate is low again; the retried canary is killed -9 mid-bake and resumes with the time it baked.
       hal9.hierarchicalErrors(0);
+      awaitBelow(prometheus, ERRORS, 0.001);
       plans.file("V2__canary.yaml", phase("canary", "canary", "6s", "0.001", "1s", ""));
       CliProcess killed = CliProcess.start(dir.resolve("work"), "run", "--url", db.url(), "--plans", plans.path().toString(),
           "--prometheus", prometheus.url());
-      await(() -> rowsDone(db, "canary") >= 3, killed, "3 s baked");
+      await(() -> phase(db).equals("canary"), killed, "canary applied again");
+      long failedAttempt = rowsDone(db, "canary");
+      await(() -> rowsDone(db, "canary") >= failedAttempt + 3, killed, "3 s baked");
       killed.kill9();
-      long baked = rowsDone(db, "canary");
-      Cli.Result resumed = cli.run("run", "--prometheus", prometheus.url());
-      assertThat(resumed.exit()).as(resumed.toString()).isZero();
-      assertThat(resumed.err()).contains("canary: resumes its bake at " + baked + "s of 6s");
-      assertThat(rowsDone(db, "canary")).isEqualTo(6);
+      long baked = rowsDone(db, "canary") - failedAttempt;
+      CliProcess resumed = CliProcess.start(dir.resolve("work"), "run", "--url", db.url(), "--plans", plans.path().toString(),
+          "--prometheus", prometheus.url());
+      assertThat(resumed.waitFor(Duration.ofSeconds(60))).as(resumed.toString()).isZero();
+      assertThat(resumed.stderr()).contains("canary: resumes its bake at " + baked + "s of 6s");
+      assertThat(rowsDone(db, "canary")).isEqualTo(failedAttempt + 6);
       assertThat(db.queryLong("SELECT count(*) FROM hal9_routing_history WHERE subject = 'phase' AND new_value = 'canary'"))
           .as("one change to canary per attempt: the failed one, and the retry killed and resumed").isEqualTo(2);
       assertThat(db.queryRows("SELECT phase, hierarchical_percent FROM hal9_routing")).containsExactly("canary|5");
@@ -82,29 +86,37 @@ class RolloutStepTest {
   }
 
   @OnBothDatabases
-  void aGateWithoutDataNeverHoldsAndAnAbortFromAnotherProcessGoesBack(TestDatabase db) throws Exception {
-    db.serve();
+  void aGateWithoutDataNeverHoldsAndThePhaseGoesBackAfterItsGateTimeout(TestDatabase db) throws Exception {
     try (Hal9Application hal9 = Hal9Application.start(0, null);
         LocalServer prometheus = LocalServer.prometheus(dir, new ScrapeTarget("hal9", hal9.address()))) {
-      Plans plans = Plans.in(dir.resolve("plans")).file("V1__canary.yaml", "steps:\n  - id: canary\n    type: rollout\n"
+      Path plans = Plans.in(dir.resolve("plans")).file("V1__canary.yaml", "steps:\n  - id: canary\n    type: rollout\n"
           + "    phase: canary\n    bake: 2s\n    interval: 1s\n    gate-timeout: 2s\n    rollback-when: []\n    gates:\n"
-          + "      - {name: p99, query: '" + P99.replace("hierarchical", "nosuch") + "', max: 0.1}\n");
-      Cli cli = new Cli(db, plans.path());
-      Cli.Result blind = cli.run("run", "--prometheus", prometheus.url());
+          + "      - {name: p99, query: '" + P99.replace("hierarchical", "nosuch") + "', max: 0.1}\n").path();
+      Cli.Result blind = new Cli(db, plans).run("run", "--prometheus", prometheus.url());
       assertThat(blind.exit()).as(blind.toString()).isEqualTo(5);
       assertThat(blind.err()).contains("canary: gates not held 2s after the bake: p99 has no data (needs <= 0.1)");
       assertThat(db.queryRows("SELECT message FROM hal9_events WHERE event_type = 'step_warning'"))
           .containsExactly("p99 has no data: the gate is not held until it has");
       assertThat(db.queryRows("SELECT phase, hierarchical_percent FROM hal9_routing")).containsExactly("null|0");
+    }
+  }
 
-      plans.file("V1__canary.yaml", "steps:\n  - id: canary\n    type: rollout\n    phase: canary\n    bake: 10m\n"
-          + "    interval: 1s\n    rollback-when: []\n    gates:\n      - {name: p99, query: '" + P99 + "', max: 0.1}\n");
-      CliProcess run = CliProcess.start(dir.resolve("work"), "run", "--url", db.url(), "--plans", plans.path().toString(),
+  @OnBothDatabases
+  void anAbortFromAnotherProcessPutsThePreviousPhaseBackAtOnce(TestDatabase db) throws Exception {
+    db.serve();
+    try (Hal9Application hal9 = Hal9Application.start(0, null);
+        LocalServer prometheus = LocalServer.prometheus(dir, new ScrapeTarget("hal9", hal9.address()))) {
+      Path plans = Plans.in(dir.resolve("plans")).file("V1__canary.yaml", "steps:\n  - id: canary\n    type: rollout\n"
+          + "    phase: canary\n    bake: 10m\n    interval: 1s\n    rollback-when: []\n    gates:\n"
+          + "      - {name: p99, query: '" + P99 + "', max: 0.1}\n").path();
+      Cli cli = new Cli(db, plans);
+      assertThat(cli.run("rollout", "abort").err()).contains("no rollout step is running");
+      CliProcess run = CliProcess.start(dir.resolve("work"), "run", "--url", db.url(), "--plans", plans.toString(),
           "--prometheus", prometheus.url());
-      await(() -> rowsDone(db, "canary") >= 1, run, "baking");
+      await(() -> rowsDone(db, "canary") > 1, run, "baking");
       Cli.Result status = cli.run("rollout", "status");
       assertThat(status.out()).contains("Phase: canary; traffic: hierarchical 5%, flat 95%").contains("hierarchical_routing")
-          .containsPattern("canary +running +baked [0-9]+ of 600 s").containsPattern("p99 0\\.0[0-9]+ <= 0\\.1");
+          .containsPattern("canary +running +baked [0-9]+ of 600 s \\([0-9]+ s left\\)").containsPattern("p99 0\\.0[0-9]+ <= 0\\.1");
       Cli.Result abort = cli.run("rollout", "abort");
       assertThat(abort.exit()).as(abort.toString()).isZero();
       assertThat(run.waitFor(Duration.ofSeconds(30))).as(run.toString()).isEqualTo(5);
@@ -123,6 +135,20 @@ class RolloutStepTest {
         + "    gates:\n      - {name: error-rate, query: '" + ERRORS + "', max: " + gateMax + ", for: 1s}\n"
         + "      - {name: p99, query: '" + P99 + "', max: 0.1}\n"
         + "    rollback-when:\n      - {name: error-rate, query: '" + ERRORS + "', above: 0.01, for: " + triggerFor + "}\n" + more;
+  }
+
+  private static void awaitBelow(LocalServer prometheus, String query, double bound) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (true) {
+      com.fasterxml.jackson.databind.JsonNode answer = new com.fasterxml.jackson.databind.ObjectMapper().readTree(prometheus.get(
+          "/api/v1/query?query=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8)).body());
+      com.fasterxml.jackson.databind.JsonNode value = answer.path("data").path("result").path(0).path("value").path(1);
+      if (!value.isMissingNode() && Double.parseDouble(value.asText()) < bound) {
+        return;
+      }
+      assertThat(System.nanoTime()).as(query + " never below " + bound + ": " + answer).isLessThan(deadline);
+      Thread.sleep(200);
+    }
   }
 
   private static String phase(TestDatabase db) {
