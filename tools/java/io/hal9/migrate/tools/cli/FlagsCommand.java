@@ -59,12 +59,14 @@ final class FlagsCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "PERCENT")
     int percent;
 
+    @picocli.CommandLine.Mixin ClusterOption cluster;
+
     @Override
     Map<String, Object> execute(Hal9Migrate hal9) {
       if (percent < 0 || percent > 100) {
         throw new Hal9MigrateException(ErrorCode.USAGE, "flags set " + name + " " + percent + ": expected a percent from 0 to 100");
       }
-      return change(hal9, out, name, percent, "flags set " + name + " " + percent);
+      return change(hal9, out, cluster, name, percent, "flags set " + name + " " + percent);
     }
   }
 
@@ -73,17 +75,33 @@ final class FlagsCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
+    @picocli.CommandLine.Mixin ClusterOption cluster;
+
     @Override
     Map<String, Object> execute(Hal9Migrate hal9) {
-      return change(hal9, out, name, 0, "flags clear " + name);
+      return change(hal9, out, cluster, name, 0, "flags clear " + name);
     }
   }
 
-  private static Map<String, Object> change(Hal9Migrate hal9, Output out, String name, int percent, String reason) {
+  /** The cluster first: a publish refused leaves the table as it was, and the cluster as it was (publish is all or the old). */
+  private static Map<String, Object> change(Hal9Migrate hal9, Output out, ClusterOption cluster, String name, int percent,
+      String reason) {
     if (!name.matches(NAME)) {
       throw new Hal9MigrateException(ErrorCode.USAGE, "flag '" + name + "': expected a name of lower-case letters, digits and '_'");
     }
-    List<String> changes = hal9.route(hal9.routing().withFlag(name, percent), reason);
+    Routing before = hal9.routing();
+    Routing target = before.withFlag(name, percent);
+    try {
+      cluster.publish(target, retry -> out.line("retrying: " + retry));
+    } catch (RuntimeException refused) {
+      try {
+        cluster.publish(before, retry -> {});
+      } catch (RuntimeException alsoRefused) {
+        refused.addSuppressed(alsoRefused);
+      }
+      throw refused;
+    }
+    List<String> changes = hal9.route(target, reason);
     out.line(changes.isEmpty() ? "No change: " + name + " is " + describe(Routing.Flag.at(percent)) + " already." : String.join("\n", changes));
     Map<String, Object> fields = document(hal9.routing());
     fields.put("changes", changes);
