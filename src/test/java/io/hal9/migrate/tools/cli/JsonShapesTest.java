@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JsonShapesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> VARYING = Set.of("runId", "millis", "executionMillis", "installedOn", "installedBy",
-      "updatedAt", "at", "run");
+      "updatedAt", "at", "run", "by");
 
   @TempDir Path dir;
 
@@ -89,6 +89,31 @@ class JsonShapesTest {
           {"rank": 3, "version": "2", "description": "add colours", "script": "V2__add_colours.yaml",
            "action": "rollback", "checksum": "53cf8ef6787842dd9c5c5b8b53e1bf1e0c0c156814526c432bbd887864a8e6de",
            "runId": "*", "installedBy": "*", "installedOn": "*", "executionMillis": "*"}]}
+        """);
+  }
+
+  @OnBothDatabases
+  void flagsAndTheRollout(TestDatabase db) throws Exception {
+    Plans.in(dir).file("V1__canary.yaml", "steps:\n  - id: canary\n    type: rollout\n    phase: canary\n    bake: 1s\n"
+        + "    interval: 1s\n    rollback-when: []\n");
+    Cli cli = new Cli(db, dir);
+    assertThat(cli.run("run").exit()).isZero();
+
+    assertShape(cli.run("flags", "set", "cognitive_layers", "10", "--json"), """
+        {"ok": true, "command": "flags set", "phase": "canary", "traffic": {"hierarchical": 5, "flat": 95, "mirrored": false},
+         "flags": {"cognitive_layers": {"enabled": true, "percentage": 10}, "hierarchical_routing": {"enabled": true, "percentage": 100}},
+         "changes": ["flag cognitive_layers: unset -> on 10%"]}
+        """);
+    assertShape(cli.run("flags", "list", "--history", "1", "--json"), """
+        {"ok": true, "command": "flags list", "phase": "canary", "traffic": {"hierarchical": 5, "flat": 95, "mirrored": false},
+         "flags": {"cognitive_layers": {"enabled": true, "percentage": 10}, "hierarchical_routing": {"enabled": true, "percentage": 100}},
+         "history": [{"id": 4, "at": "*", "subject": "flag cognitive_layers", "from": null, "to": "on 10%", "by": "*", "run": null,
+                      "step": null, "reason": "flags set cognitive_layers 10"}]}
+        """);
+    assertShape(cli.run("rollout", "status", "--json"), """
+        {"ok": true, "command": "rollout status", "phase": "canary", "traffic": {"hierarchical": 5, "flat": 95, "mirrored": false},
+         "flags": {"cognitive_layers": {"enabled": true, "percentage": 10}, "hierarchical_routing": {"enabled": true, "percentage": 100}},
+         "steps": [{"version": "1", "id": "canary", "state": "done", "bakedSeconds": 1, "bakeSeconds": 1, "readings": [], "error": null}]}
         """);
   }
 

@@ -60,6 +60,17 @@ class RolloutClusterTest {
     assertThat(flagsFile()).contains("\"cognitive_layers\"");
     assertThat(db.queryRows("SELECT percentage FROM hal9_flags WHERE flag_name = 'cognitive_layers'")).containsExactly("10");
 
+    // Ramp-up's health gate fails (no neurons table): the table and the cluster go back to canary, exit 5.
+    plans.file("V3__ramp_up.yaml", phase("ramp-up", kubeconfig) + "    max-failed-health-checks: 1\n"
+        + "    gates:\n      - {health: {check: neurons}}\n");
+    Cli.Result rampUp = cli.run("run");
+    assertThat(rampUp.exit()).as(rampUp.toString()).isEqualTo(5);
+    assertThat(rampUp.err()).contains("ramp-up: trigger 1 failed health checks in a row");
+    assertThat(weights()).isEqualTo("hal9-flat=95,hal9-hierarchical=5");
+    assertThat(flagsFile()).contains("\"phase\": \"canary\"");
+    assertThat(db.queryRows("SELECT flag_name, percentage FROM hal9_flags WHERE flag_name = 'protocol_layer'"))
+        .containsExactly("protocol_layer|0");
+
     Cli.Result rollback = cli.run("rollback", "--to", "1");
     assertThat(rollback.exit()).as(rollback.toString()).isZero();
     assertThat(weights()).isEqualTo("hal9-flat=100,hal9-hierarchical=0");
@@ -67,6 +78,7 @@ class RolloutClusterTest {
     assertThat(db.queryRows("SELECT phase, hierarchical_percent FROM hal9_routing")).containsExactly("shadow|0");
     assertThat(db.queryRows("SELECT subject, new_value FROM hal9_routing_history WHERE subject IN ('phase', 'traffic') ORDER BY change_id"))
         .containsExactly("phase|shadow", "traffic|hierarchical 0%, mirrored", "phase|canary", "traffic|hierarchical 5%",
+            "phase|ramp-up", "traffic|hierarchical 75%", "phase|canary", "traffic|hierarchical 5%",
             "phase|shadow", "traffic|hierarchical 0%, mirrored");
   }
 
