@@ -27,6 +27,7 @@ import picocli.CommandLine;
       PauseCommand.class,
       ResumeCommand.class,
       EventsCommand.class,
+      DashboardCommand.class,
       BenchCommand.class,
       HealthCommand.class,
       ConfigCommand.class,

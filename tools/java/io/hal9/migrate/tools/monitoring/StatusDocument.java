@@ -80,6 +80,7 @@ public final class StatusDocument {
 
   private static Map<String, Object> lock(LockInfo holder) {
     Map<String, Object> lock = new LinkedHashMap<>();
+    lock.put("runId", holder.runId());
     lock.put("host", holder.host());
     lock.put("pid", holder.pid());
     lock.put("since", holder.since());
