@@ -68,6 +68,11 @@ public @interface OnBothDatabases {
     }
 
     @Override
+    public void keepOpen() throws java.sql.SQLException {
+      database().keepOpen();
+    }
+
+    @Override
     public void close() throws Exception {
       if (database != null) {
         database.close();
