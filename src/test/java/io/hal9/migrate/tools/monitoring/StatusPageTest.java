@@ -33,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StatusPageTest {
   private static final String ROWS = "SELECT rows_done FROM hal9_steps WHERE step_id = 'seed'";
   private static final String SECRET = "s3cret-of-the-dashboard";
-  private static final int COUNT = 60_000;
+  private static final int COUNT = 40_000;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern URL_LINE = Pattern.compile("\\{\"ok\":true,\"command\":\"dashboard\",\"url\":\"(http://127\\.0\\.0\\.1:\\d+/)\"}");
