@@ -1,0 +1,87 @@
+package io.hal9.migrate.tools.monitoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.hal9.migrate.engine.api.ErrorCode;
+import io.hal9.migrate.engine.api.Hal9Migrate;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.support.Cli;
+import io.hal9.migrate.support.Plans;
+import io.hal9.migrate.support.TestDatabase;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The status page's JSON API in this JVM: the documents of status and events, the health step, failures and secrets. */
+class StatusPageApiTest {
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SECRET = "pw-of-the-page";
+
+  @TempDir Path dir;
+
+  @Test
+  void statusIsTheStatusDocumentWithTheLatestHealthStepAndEventsTheNewestN() throws Exception {
+    try (TestDatabase db = TestDatabase.h2()) {
+      Path plans = Plans.in(dir).file("V1__gate.yaml", "steps:\n  - id: gate\n    type: health\n    checks:\n"
+          + "      - check: database\n        max-latency-ms: 5000\n")
+          .file("V2__t.yaml", "steps:\n  - id: make-t\n    type: sql\n    sql: CREATE TABLE t (x INT)\n").path();
+      Cli cli = new Cli(db, plans);
+      assertThat(cli.run("run").exit()).isZero();
+      try (StatusPage page = StatusPage.start(new InetSocketAddress("127.0.0.1", 0),
+          () -> Hal9Migrate.configure().url(db.url(), null, null).plans(plans).load(), Duration.ofSeconds(3), db.url() + ";PASSWORD=" + SECRET, SECRET)) {
+        JsonNode status = get(page.url() + "api/status", 200);
+        assertThat(status.at("/refreshSeconds").asDouble()).isEqualTo(3.0);
+        assertThat(status.at("/database").asText()).as("an H2 password as a URL setting").isEqualTo(db.url() + ";PASSWORD=***");
+        assertThat(status.at("/health/step").asText()).isEqualTo("gate");
+        assertThat(status.at("/health/state").asText()).isEqualTo("done");
+        assertThat(status.at("/health/counters/healthy").asBoolean()).isTrue();
+        assertThat(status.has("rollout")).isFalse();
+        JsonNode versions = status.get("versions").deepCopy();
+        versions.forEach(v -> v.get("steps").forEach(s -> ((ObjectNode) s).remove(java.util.List.of("rowsPerSecond", "etaSeconds"))));
+        assertThat(versions).isEqualTo(cli.run("status", "--json").json().get("versions"));
+
+        JsonNode events = cli.run("events", "--json").json().get("events");
+        assertThat(get(page.url() + "api/events", 200).get("events")).isEqualTo(events);
+        assertThat(get(page.url() + "api/events?limit=1", 200).get("events")).containsExactly(events.get(events.size() - 1));
+        assertThat(StatusPage.limit("limit=0")).isEqualTo(1);
+        assertThat(StatusPage.limit("x=1&limit=99999")).isEqualTo(StatusPage.MAX_EVENTS);
+        assertThat(StatusPage.limit("limit=many")).isEqualTo(StatusPage.DEFAULT_EVENTS);
+      }
+    }
+  }
+
+  @Test
+  void aFailedReadIsA503WithItsRedactedErrorAndThePasswordShowsNowhere() throws Exception {
+    Supplier<Hal9Migrate> down = () -> {
+      throw new Hal9MigrateException(ErrorCode.DB_UNREACHABLE, "cannot connect to jdbc:h2:file:/x;PASSWORD=" + SECRET
+          + " (wrong user name or password " + SECRET + ")");
+    };
+    try (StatusPage page = StatusPage.start(new InetSocketAddress("127.0.0.1", 0), down, Duration.ofSeconds(2),
+        "jdbc:h2:file:/x;USER=sa;PASSWORD=" + SECRET, SECRET)) {
+      JsonNode error = get(page.url() + "api/status", 503).get("error");
+      assertThat(error.get("code").asText()).isEqualTo("DB_UNREACHABLE");
+      assertThat(error.get("message").asText()).isEqualTo("cannot connect to jdbc:h2:file:/x;PASSWORD=*** (wrong user name"
+          + " or password ***)");
+      assertThat(get(page.url() + "api/status", 503).toString()).doesNotContain(SECRET);
+      assertThat(get(page.url() + "api/events", 503).toString()).doesNotContain(SECRET);
+      assertThat(page.url()).matches("http://127\\.0\\.0\\.1:\\d+/");
+    }
+  }
+
+  private static JsonNode get(String url, int status) throws Exception {
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
+    return JSON.readTree(response.body());
+  }
+}
