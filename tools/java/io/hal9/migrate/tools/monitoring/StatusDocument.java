@@ -8,6 +8,7 @@ import io.hal9.migrate.engine.api.LockInfo;
 import io.hal9.migrate.engine.api.Status;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The documents {@code status --json} and {@code events --json} print, and the status page serves: one shape for
@@ -20,13 +21,22 @@ public final class StatusDocument {
 
   /** Every version with its steps, the lock holder and the pause. */
   public static Map<String, Object> of(Status status) {
+    return of(status, (step, fields) -> {});
+  }
+
+  /** The same, each step's fields followed by those {@code more} adds (the status page's rows/s and ETA). */
+  public static Map<String, Object> of(Status status, BiConsumer<Status.StepStatus, Map<String, Object>> more) {
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("versions", status.versions().stream().map(version -> {
       Map<String, Object> v = new LinkedHashMap<>();
       v.put("version", version.version());
       v.put("description", version.description());
       v.put("state", version.state().label());
-      v.put("steps", version.steps().stream().map(StatusDocument::step).toList());
+      v.put("steps", version.steps().stream().map(step -> {
+        Map<String, Object> s = step(step);
+        more.accept(step, s);
+        return s;
+      }).toList());
       return v;
     }).toList());
     fields.put("lock", status.lock().map(StatusDocument::lock).orElse(null));

@@ -107,13 +107,10 @@ public final class StatusPage implements AutoCloseable {
     document.put("at", status.at());
     document.put("database", database);
     document.put("refreshSeconds", refresh.toMillis() / 1000.0);
-    ObjectNode tree = JSON.valueToTree(StatusDocument.of(status));
-    tree.withArray("versions").forEach(version -> version.withArray("steps").forEach(step -> {
-      Status.StepStatus of = step(status, step.get("id").asText());
-      ((ObjectNode) step).putPOJO("rowsPerSecond", rates.rowsPerSecond(of));
-      ((ObjectNode) step).putPOJO("etaSeconds", rates.etaSeconds(of));
+    document.putAll(StatusDocument.of(status, (step, fields) -> {
+      fields.put("rowsPerSecond", rates.rowsPerSecond(step));
+      fields.put("etaSeconds", rates.etaSeconds(step));
     }));
-    tree.fields().forEachRemaining(field -> document.put(field.getKey(), field.getValue()));
     document.put("rates", rates.history());
     Map<String, Object> health = health(status);
     if (health != null) {
@@ -147,11 +144,6 @@ public final class StatusPage implements AutoCloseable {
     return health;
   }
 
-  private static Status.StepStatus step(Status status, String id) {
-    return status.versions().stream().flatMap(v -> v.steps().stream()).filter(s -> s.id().equals(id)).findFirst()
-        .orElseThrow();
-  }
-
   private <T> T read(Function<Hal9Migrate, T> read) {
     try (Hal9Migrate hal9 = engines.get()) {
       return read.apply(hal9);
@@ -172,7 +164,7 @@ public final class StatusPage implements AutoCloseable {
       return TextNode.valueOf(Secrets.redact(node.asText(), secret));
     }
     if (node instanceof ObjectNode object) {
-      object.fields().forEachRemaining(field -> field.setValue(redacted(field.getValue())));
+      object.properties().forEach(field -> field.setValue(redacted(field.getValue())));
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
         ((ArrayNode) node).set(i, redacted(node.get(i)));
