@@ -35,13 +35,17 @@ final class DashboardCommand extends EngineCommand {
     if (port < 0 || port > 65_535) {
       throw new Hal9MigrateException(ErrorCode.USAGE, "--port " + port + ": expected 0 to 65535");
     }
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      throw new Hal9MigrateException(ErrorCode.USAGE, "--host " + host + ": unknown host");
+    }
     // Opening it proved the plans and the database; each request opens its own (see reopen), so it closes now.
     hal9.close();
     StatusPage page;
     try {
-      page = StatusPage.start(new InetSocketAddress(host, port), this::reopen, Duration.ofMillis(Math.round(refresh * 1000)),
-          options.url, options.password());
-    } catch (IOException | RuntimeException e) {
+      page = StatusPage.start(address, this::reopen, Duration.ofMillis(Math.round(refresh * 1000)), options.url,
+          options.password());
+    } catch (IOException e) {
       throw new Hal9MigrateException(ErrorCode.USAGE, "--port " + port + ": cannot serve on " + host + ":" + port + ": "
           + Hal9MigrateException.oneLine(String.valueOf(e.getMessage())), e);
     }
