@@ -192,6 +192,10 @@ public final class StatusPage implements AutoCloseable {
       exchange.getResponseHeaders().set("Cache-Control", "no-store");
       exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
       exchange.getResponseHeaders().set("Content-Security-Policy", POLICY);
+      if (!hostAllowed(exchange.getRequestHeaders().getFirst("Host"))) {
+        exchange.sendResponseHeaders(403, -1);
+        return;
+      }
       if (!method.equals("GET") && !method.equals("HEAD")) {
         exchange.getResponseHeaders().set("Allow", "GET, HEAD");
         exchange.sendResponseHeaders(405, -1);
@@ -222,6 +226,18 @@ public final class StatusPage implements AutoCloseable {
         out.write(bytes);
       }
     }
+  }
+
+  /**
+   * Served on loopback, only to loopback names: a web page elsewhere whose name its DNS turns into 127.0.0.1
+   * (rebinding) could otherwise read this one from the operator's browser.
+   */
+  private boolean hostAllowed(String host) {
+    if (!server.getAddress().getAddress().isLoopbackAddress()) {
+      return true;
+    }
+    String name = host == null ? "" : host.replaceFirst(":\\d+$", "").replaceAll("^\\[|]$", "");
+    return name.equals("localhost") || name.equals("::1") || name.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
   }
 
   private static Map<String, Object> error(RuntimeException e) {

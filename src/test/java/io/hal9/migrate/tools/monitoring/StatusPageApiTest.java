@@ -11,11 +11,15 @@ import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.support.Cli;
 import io.hal9.migrate.support.Plans;
 import io.hal9.migrate.support.TestDatabase;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -76,6 +80,31 @@ class StatusPageApiTest {
       assertThat(get(page.url() + "api/status", 503).toString()).doesNotContain(SECRET);
       assertThat(get(page.url() + "api/events", 503).toString()).doesNotContain(SECRET);
       assertThat(page.url()).matches("http://127\\.0\\.0\\.1:\\d+/");
+    }
+  }
+
+  @Test
+  void onLoopbackItAnswersOnlyLoopbackNames() throws Exception {
+    Supplier<Hal9Migrate> none = () -> {
+      throw new IllegalStateException("not read");
+    };
+    try (StatusPage page = StatusPage.start(new InetSocketAddress("127.0.0.1", 0), none, Duration.ofSeconds(2), "jdbc:h2:mem:x",
+        null)) {
+      int port = URI.create(page.url()).getPort();
+      assertThat(statusLine(port, "localhost:" + port)).isEqualTo("HTTP/1.1 200 OK");
+      assertThat(statusLine(port, "127.0.0.1:" + port)).isEqualTo("HTTP/1.1 200 OK");
+      assertThat(statusLine(port, "[::1]:" + port)).isEqualTo("HTTP/1.1 200 OK");
+      assertThat(statusLine(port, "rebound.example:" + port)).startsWith("HTTP/1.1 403");
+      assertThat(statusLine(port, "127.0.0.1.rebound.example")).startsWith("HTTP/1.1 403");
+    }
+  }
+
+  /** The first line of the answer to GET / with this Host header (which HttpClient does not let one set). */
+  private static String statusLine(int port, String host) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.getOutputStream().write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      return new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
     }
   }
 
