@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hal9.migrate.engine.api.ErrorCode;
 import io.hal9.migrate.engine.api.Hal9Migrate;
 import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.support.Chromium;
 import io.hal9.migrate.support.Cli;
 import io.hal9.migrate.support.Plans;
 import io.hal9.migrate.support.TestDatabase;
@@ -26,7 +27,10 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The status page's JSON API in this JVM: the documents of status and events, the health step, failures and secrets. */
+/**
+ * The status page in this JVM: its API's documents of status and events, the health step (on the page too), failures,
+ * secrets and Host names.
+ */
 class StatusPageApiTest {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -58,6 +62,9 @@ class StatusPageApiTest {
         JsonNode events = cli.run("events", "--json").json().get("events");
         assertThat(get(page.url() + "api/events", 200).get("events")).isEqualTo(events);
         assertThat(get(page.url() + "api/events?limit=1", 200).get("events")).containsExactly(events.get(events.size() - 1));
+        String dom = Chromium.in(dir.resolve("chromium")).dom(page.url());
+        assertThat(dom).doesNotContainPattern("id=\"health\"[^>]*hidden").contains("data-field=\"health-step\">gate<")
+            .contains("data-field=\"health-counters\">healthy true").containsPattern("id=\"rollout\"[^>]*hidden");
         assertThat(StatusPage.limit("limit=0")).isEqualTo(1);
         assertThat(StatusPage.limit("x=1&limit=99999")).isEqualTo(StatusPage.MAX_EVENTS);
         assertThat(StatusPage.limit("limit=many")).isEqualTo(StatusPage.DEFAULT_EVENTS);
