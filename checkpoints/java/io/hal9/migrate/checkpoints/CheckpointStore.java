@@ -215,6 +215,62 @@ public final class CheckpointStore {
   /** The runs are paused since {@code at}, by {@code by} (a host and pid, or a name). */
   public record Pause(LocalDateTime at, String by) {}
 
+  /** The routing HAL9 reads, as the tables hold it; no phase, no traffic and no flags on tables older than routing. */
+  public RoutingState routing() {
+    if (!initialized() || !exists(ROUTING, null)) {
+      return new RoutingState(null, 0, false, new java.util.TreeMap<>());
+    }
+    return RoutingTable.read(dsl);
+  }
+
+  /**
+   * Changes the routing outside any run ({@code flags set}), unfenced, with its history lines and event.
+   *
+   * @return the changes; none when the tables hold {@code target} already
+   */
+  public List<String> route(RoutingState target, String by, String reason) {
+    List<Event> recorded = new java.util.ArrayList<>();
+    List<String> changes = dsl.transactionResult(cfg -> {
+      CheckpointTx tx = new CheckpointTx(DSL.using(cfg), null);
+      List<String> c = tx.routed(target, by, null, null, reason, false);
+      recorded.addAll(tx.events());
+      return c;
+    });
+    EventLog.committed(recorded, events);
+    return changes;
+  }
+
+  /** The newest {@code limit} changes of the routing and the flags, oldest first. */
+  public List<RoutingChange> routingHistory(int limit) {
+    return initialized() && exists(ROUTING_HISTORY, null) ? RoutingTable.history(dsl, limit) : List.of();
+  }
+
+  /**
+   * Asks the running rollout step to go back to the previous phase at its next look ({@code rollout abort}).
+   *
+   * @return false when no rollout phase is on
+   */
+  public boolean requestAbort(String by) {
+    Event event = Event.ofRun(EventType.ROLLOUT_ABORT_REQUESTED, "rollout abort requested by " + by);
+    boolean requested = dsl.transactionResult(cfg -> {
+      DSLContext tx = DSL.using(cfg);
+      boolean r = RoutingTable.requestAbort(tx, by);
+      if (r) {
+        EventLog.insert(tx, null, event);
+      }
+      return r;
+    });
+    if (requested) {
+      EventLog.committed(List.of(event), events);
+    }
+    return requested;
+  }
+
+  /** Who asked for the rollout to be aborted and is not answered yet, or null. */
+  public String abortRequestedBy() {
+    return RoutingTable.abortRequestedBy(dsl);
+  }
+
   /** The snapshots and rejects of one data step. */
   public RowRecords rows(String stepId) {
     return new RowRecords(dsl, stepId);

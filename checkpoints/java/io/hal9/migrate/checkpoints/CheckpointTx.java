@@ -37,6 +37,21 @@ public final class CheckpointTx {
     return tx;
   }
 
+  /**
+   * Sets the routing HAL9 reads, with a history line per changed value and an event listing them.
+   *
+   * @param rollback whether it goes back (a trigger, an abort, an undo): a critical event
+   * @return the changes; none when the tables hold {@code target} already
+   */
+  public List<String> routed(RoutingState target, String by, String version, String stepId, String reason, boolean rollback) {
+    List<String> changes = RoutingTable.change(tx, target, by, runId, stepId, reason);
+    if (!changes.isEmpty() || rollback) {
+      event(new Event(rollback ? EventType.ROUTING_ROLLED_BACK : EventType.ROUTING_CHANGED, version, stepId,
+          reason + (changes.isEmpty() ? " (no change)" : ": " + String.join(", ", changes))));
+    }
+    return changes;
+  }
+
   /** Marks a step running (creating its row on first start) and counts the attempt. */
   public void started(String stepId, String version, String type, String checksum) {
     int updated = tx.update(STEPS)

@@ -53,7 +53,8 @@ public final class EngineSchema {
 
   static void migrate(DataSource dataSource) {
     JavaMigration[] migrations = {new V1__Engine_tables(), new V2__Row_snapshots_and_rejects(), new V3__Typed_row_keys(),
-        new V4__Opaque_snapshots_and_undo_records(), new V5__Snapshots_compressed_with_lz4(), new V6__Events_pause_and_progress()};
+        new V4__Opaque_snapshots_and_undo_records(), new V5__Snapshots_compressed_with_lz4(), new V6__Events_pause_and_progress(),
+        new V7__Routing_and_flags()};
     if (upToDate(dataSource, migrations)) {
       return;
     }
@@ -279,6 +280,42 @@ public final class EngineSchema {
    * What operators watch and steer from any machine: the events of every run, a pause that outlives the run that
    * saw it, and a step's expected rows and why it holds back, for progress, ETA and throttling in {@code status}.
    */
+  static final class V7__Routing_and_flags extends BaseJavaMigration {
+    @Override
+    public void migrate(Context context) {
+      DSLContext dsl = Databases.dsl(context.getConnection());
+      dsl.createTable(ROUTING)
+          .column(ROUTING_ID, SQLDataType.INTEGER.notNull())
+          .column(ROUTING_PHASE, SQLDataType.VARCHAR(32))
+          .column(ROUTING_HIERARCHICAL, SQLDataType.INTEGER.notNull())
+          .column(ROUTING_MIRRORED, SQLDataType.BOOLEAN.notNull())
+          .column(ROUTING_UPDATED)
+          .column(ROUTING_ABORT, SQLDataType.VARCHAR(255))
+          .constraint(constraint("hal9_routing_pk").primaryKey(ROUTING_ID))
+          .execute();
+      dsl.insertInto(ROUTING, ROUTING_ID, ROUTING_HIERARCHICAL, ROUTING_MIRRORED).values(inline(1), inline(0), inline(false)).execute();
+      dsl.createTable(FLAGS)
+          .column(FLAG_NAME, SQLDataType.VARCHAR(100).notNull())
+          .column(FLAG_ENABLED, SQLDataType.BOOLEAN.notNull())
+          .column(FLAG_PERCENTAGE, SQLDataType.INTEGER.notNull())
+          .column(FLAG_UPDATED)
+          .constraint(constraint("hal9_flags_pk").primaryKey(FLAG_NAME))
+          .execute();
+      dsl.createTable(ROUTING_HISTORY)
+          .column(CHANGE_ID, SQLDataType.BIGINT.notNull().identity(true))
+          .column(CHANGE_AT, SQLDataType.LOCALDATETIME.notNull())
+          .column(CHANGE_SUBJECT, SQLDataType.VARCHAR(120).notNull())
+          .column(CHANGE_FROM, SQLDataType.VARCHAR(100))
+          .column(CHANGE_TO, SQLDataType.VARCHAR(100))
+          .column(CHANGE_BY, SQLDataType.VARCHAR(255))
+          .column(CHANGE_RUN, SQLDataType.VARCHAR(64))
+          .column(CHANGE_STEP, SQLDataType.VARCHAR(200))
+          .column(CHANGE_REASON, SQLDataType.VARCHAR(1000))
+          .constraint(constraint("hal9_routing_history_pk").primaryKey(CHANGE_ID))
+          .execute();
+    }
+  }
+
   static final class V6__Events_pause_and_progress extends BaseJavaMigration {
     @Override
     public void migrate(Context context) {

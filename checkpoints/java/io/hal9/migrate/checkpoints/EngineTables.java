@@ -97,6 +97,36 @@ final class EngineTables {
   static final Field<String> EVENT_SEVERITY = column(EVENTS, "severity", SQLDataType.VARCHAR(16));
   static final Field<String> EVENT_MESSAGE = column(EVENTS, "message", SQLDataType.VARCHAR);
 
+  /** Since V7: the routing HAL9 reads (one row): the rollout's phase and the hierarchical system's share of traffic. */
+  static final Table<Record> ROUTING = table(unquotedName("hal9_routing"));
+  static final Field<Integer> ROUTING_ID = column(ROUTING, "routing_id", SQLDataType.INTEGER);
+  static final Field<String> ROUTING_PHASE = column(ROUTING, "phase", SQLDataType.VARCHAR(32));
+  static final Field<Integer> ROUTING_HIERARCHICAL = column(ROUTING, "hierarchical_percent", SQLDataType.INTEGER);
+  static final Field<Boolean> ROUTING_MIRRORED = column(ROUTING, "mirrored", SQLDataType.BOOLEAN);
+  static final Field<LocalDateTime> ROUTING_UPDATED = column(ROUTING, "updated_at", SQLDataType.LOCALDATETIME);
+  /** Set by {@code rollout abort}: the running rollout step goes back to the previous phase at its next look. */
+  static final Field<String> ROUTING_ABORT = column(ROUTING, "abort_requested_by", SQLDataType.VARCHAR(255));
+
+  /** Since V7: HAL9's feature flags. */
+  static final Table<Record> FLAGS = table(unquotedName("hal9_flags"));
+  static final Field<String> FLAG_NAME = column(FLAGS, "flag_name", SQLDataType.VARCHAR(100));
+  static final Field<Boolean> FLAG_ENABLED = column(FLAGS, "enabled", SQLDataType.BOOLEAN);
+  static final Field<Integer> FLAG_PERCENTAGE = column(FLAGS, "percentage", SQLDataType.INTEGER);
+  static final Field<LocalDateTime> FLAG_UPDATED = column(FLAGS, "updated_at", SQLDataType.LOCALDATETIME);
+
+  /** Since V7: every change of the routing or a flag: who changed what, when, in which run and step, and why. */
+  static final Table<Record> ROUTING_HISTORY = table(unquotedName("hal9_routing_history"));
+  static final Field<Long> CHANGE_ID = column(ROUTING_HISTORY, "change_id", SQLDataType.BIGINT);
+  static final Field<LocalDateTime> CHANGE_AT = column(ROUTING_HISTORY, "changed_at", SQLDataType.LOCALDATETIME);
+  /** {@code phase}, {@code traffic}, or {@code flag NAME}. */
+  static final Field<String> CHANGE_SUBJECT = column(ROUTING_HISTORY, "subject", SQLDataType.VARCHAR(120));
+  static final Field<String> CHANGE_FROM = column(ROUTING_HISTORY, "old_value", SQLDataType.VARCHAR(100));
+  static final Field<String> CHANGE_TO = column(ROUTING_HISTORY, "new_value", SQLDataType.VARCHAR(100));
+  static final Field<String> CHANGE_BY = column(ROUTING_HISTORY, "changed_by", SQLDataType.VARCHAR(255));
+  static final Field<String> CHANGE_RUN = column(ROUTING_HISTORY, "run_id", SQLDataType.VARCHAR(64));
+  static final Field<String> CHANGE_STEP = column(ROUTING_HISTORY, "step_id", SQLDataType.VARCHAR(EngineSchema.STEP_ID_LENGTH));
+  static final Field<String> CHANGE_REASON = column(ROUTING_HISTORY, "reason", SQLDataType.VARCHAR(1000));
+
   /** Selected explicitly: records from a metadata-derived asterisk do not resolve these fields by name. */
   static final List<Field<?>> LOCK_COLUMNS =
       List.of(LOCK_ID, LOCK_EPOCH, LOCK_RUN, LOCK_HOST, LOCK_PID, LOCK_SINCE, LOCK_HEARTBEAT, LOCK_LEASE_UNTIL);

@@ -21,7 +21,14 @@ public enum EventType {
   PAUSED(Severity.INFO),
   RESUMED(Severity.INFO),
   /** A step holds back before a batch: a rate limit, or the database or a Prometheus query says it is under stress. */
-  THROTTLED(Severity.INFO);
+  THROTTLED(Severity.INFO),
+  /** The routing HAL9 reads changed: a rollout phase, or a flag set by hand. */
+  ROUTING_CHANGED(Severity.INFO),
+  /** A rollout's trigger fired (or an abort was asked for): traffic and flags went back to the previous phase. */
+  ROUTING_ROLLED_BACK(Severity.CRITICAL),
+  ROLLOUT_ABORT_REQUESTED(Severity.WARNING),
+  /** Something a step wants an operator to see that does not stop it: a gate without data, a publish retried. */
+  STEP_WARNING(Severity.WARNING);
 
   /** How much an event matters: the {@code severity} label of the events metric. */
   public enum Severity {

@@ -261,6 +261,11 @@ public final class RunLock {
     return HOST;
   }
 
+  /** This process as a pause or a routing change names who made it: host and pid. */
+  public static String thisProcess() {
+    return HOST + " pid " + ProcessHandle.current().pid();
+  }
+
   private static String localHost() {
     String env = System.getenv("HOSTNAME");
     if (env != null && !env.isBlank()) {

@@ -102,10 +102,10 @@ class ArchitectureTest {
     assertThat(published).containsExactly(
         "api.Checkpoints", "api.Configuration", "api.DataSources", "api.ErrorCode", "api.Event", "api.FailureCode", "api.Hal9Migrate",
         "api.Hal9MigrateException", "api.HistoryLine", "api.LockInfo", "api.MigrateResult", "api.ProgressListener",
-        "api.RepairResult", "api.RollbackResult", "api.Secrets", "api.Status", "api.StepOutcome", "api.StepState",
+        "api.RepairResult", "api.RollbackResult", "api.Routing", "api.RoutingChange", "api.Secrets", "api.Status", "api.StepOutcome", "api.StepState",
         "api.VersionState",
         "spi.Batch", "spi.InvalidNeuronException", "spi.LocatedYaml", "spi.Neuron", "spi.NeuronTransform", "spi.Param",
-        "spi.PlanProblem", "spi.Problems", "spi.Reject", "spi.Rejects", "spi.Snapshot", "spi.Snapshots", "spi.Step",
+        "spi.PlanProblem", "spi.Problems", "spi.PrometheusQuery", "spi.Reject", "spi.Rejects", "spi.Snapshot", "spi.Snapshots", "spi.Step",
         "spi.StepContext", "spi.StepDefinition", "spi.StepFile", "spi.StepType",
         "spi.tables.Catalog", "spi.tables.Column", "spi.tables.ColumnType", "spi.tables.Identifier", "spi.tables.Keyset",
         "spi.tables.RowKey", "spi.tables.SqlNames", "spi.tables.UserTable");

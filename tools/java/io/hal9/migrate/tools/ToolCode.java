@@ -20,6 +20,11 @@ public enum ToolCode implements FailureCode {
   K8S_UNREACHABLE,
   /** The API server refused a request (forbidden, invalid). */
   K8S_REFUSED,
+  /**
+   * A rollout phase went back to the previous one: a trigger fired, its gates did not hold after the bake, or
+   * someone aborted it. Its traffic and flags are the previous phase's again.
+   */
+  ROLLED_BACK,
   /** A bug: a failure nobody named. */
   INTERNAL
 }

@@ -6,6 +6,7 @@ import io.hal9.migrate.engine.internal.command.EventsCommand;
 import io.hal9.migrate.engine.internal.command.HistoryCommand;
 import io.hal9.migrate.engine.internal.command.MigrateCommand;
 import io.hal9.migrate.engine.internal.command.PauseCommand;
+import io.hal9.migrate.engine.internal.command.RoutingCommand;
 import io.hal9.migrate.engine.internal.command.RepairCommand;
 import io.hal9.migrate.engine.internal.command.RollbackCommand;
 import io.hal9.migrate.engine.internal.command.StatusCommand;
@@ -111,6 +112,35 @@ public final class Hal9Migrate implements AutoCloseable {
   /** @return false when they were not paused */
   public boolean resume() {
     return new PauseCommand(engine).resume();
+  }
+
+  /** The routing HAL9 reads (phase, traffic, feature flags) as the target database holds it. */
+  public Routing routing() {
+    return new RoutingCommand(engine).routing();
+  }
+
+  /**
+   * Sets the routing by hand (a flag, say), from any process, with a history line per change; what the cluster
+   * holds is the caller's to publish.
+   *
+   * @return the changes, as "subject: from -> to"; none when the database held {@code routing} already
+   */
+  public List<String> route(Routing routing, String reason) {
+    return new RoutingCommand(engine).route(routing, reason);
+  }
+
+  /** The newest {@code limit} changes of the routing and the flags, oldest first. */
+  public List<RoutingChange> routingHistory(int limit) {
+    return new RoutingCommand(engine).history(limit);
+  }
+
+  /**
+   * Asks the running rollout step to put the previous phase's traffic and flags back now and stop (exit 5).
+   *
+   * @return false when no rollout phase is on
+   */
+  public boolean abortRollout() {
+    return new RoutingCommand(engine).requestAbort();
   }
 
   /** Releases the run lock by hand; its holder, if still alive, can commit nothing afterwards. */

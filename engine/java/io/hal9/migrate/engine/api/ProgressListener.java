@@ -32,6 +32,9 @@ public interface ProgressListener {
   /** This process recorded an event (in hal9_events): its type, severity and message. */
   default void eventRecorded(String type, String severity, String message) {}
 
+  /** The routing HAL9 reads, as the run found it when it started and after each change it committed. */
+  default void routed(Routing routing) {}
+
   /** Which step: its version, id and type. */
   record StepInfo(String version, String id, String type) {}
 

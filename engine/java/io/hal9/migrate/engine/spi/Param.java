@@ -149,6 +149,21 @@ public record Param(String name, Kind kind, boolean required, boolean tuning, Ob
     };
   }
 
+  /** A duration as a plan writes it ({@code 30s}, {@code 500ms}, {@code 2h}): what {@link #duration} reads. */
+  public static String text(java.time.Duration d) {
+    if (d.toMillis() % 1000 != 0) {
+      return d.toMillis() + "ms";
+    }
+    long s = d.toSeconds();
+    return s % 3600 == 0 && s > 0 ? s / 3600 + "h" : s % 60 == 0 && s > 0 ? s / 60 + "m" : s + "s";
+  }
+
+  /** A number as a plan writes it: no trailing zeros, four significant digits at most after the point. */
+  public static String text(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v)
+        : new java.math.BigDecimal(String.format(java.util.Locale.ROOT, "%.4g", v)).stripTrailingZeros().toPlainString();
+  }
+
   /** A batched step's keys: its own, then {@code batch-size} and the throttling keys every batched step has. */
   public static List<Param> batched(int defaultBatchSize, Param... own) {
     List<Param> all = new java.util.ArrayList<>(List.of(own));

@@ -1,6 +1,8 @@
 package io.hal9.migrate.engine.spi;
 
+import io.hal9.migrate.engine.api.Routing;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -62,6 +64,24 @@ public interface StepContext {
    * keeps nothing when the engine has none.
    */
   MeterRegistry meters();
+
+  /** The routing HAL9 reads (the rollout's phase, traffic and feature flags) as the target database holds it now. */
+  Routing routing();
+
+  /**
+   * Like {@link #commit}, and sets the routing to {@code routing} in the same transaction: one history line per
+   * changed value (hal9_routing_history) and an event naming {@code reason}, critical when {@code rollback}.
+   */
+  Batch route(Routing routing, String reason, boolean rollback, Batch batch);
+
+  /** Who asked, with {@code rollout abort}, for the rollout to go back to the previous phase, or null. */
+  String abortRequestedBy();
+
+  /** Records a warning of this step in hal9_events (committed on its own, fenced): a gate without data, a retry. */
+  void warn(String message);
+
+  /** The Prometheus server the run was given ({@code --prometheus}), if any. */
+  Optional<PrometheusQuery> prometheus();
 
   /** Announces the total units of work, for progress and ETA. */
   void expect(long totalRows);

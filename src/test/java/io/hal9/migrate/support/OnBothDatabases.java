@@ -68,8 +68,8 @@ public @interface OnBothDatabases {
     }
 
     @Override
-    public void keepOpen() throws java.sql.SQLException {
-      database().keepOpen();
+    public void serve() throws java.sql.SQLException {
+      database().serve();
     }
 
     @Override

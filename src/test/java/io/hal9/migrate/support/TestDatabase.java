@@ -32,11 +32,13 @@ public abstract class TestDatabase implements AutoCloseable {
   }
 
   /**
-   * Keeps the database open in this JVM until close, for tests that poll it while CLI children open it: an H2 file
-   * opened and closed by the test as a child opens it leaves the child "Lock file recently modified". Crash tests
-   * do not call it, as the child they kill must be the process that owns the file.
+   * Serves the database from this JVM until close, for tests that poll it while CLI children open it, call it
+   * before {@link #url()}: an H2 file is then reached through H2's TCP server ({@code jdbc:h2:tcp:}) by every process.
+   * Through the file itself, each new connection of a process that does not own it writes H2's lock file, and a
+   * process opening it meanwhile fails with "Lock file recently modified". Crash tests do not call it, as the child
+   * they kill must be the process that owns the file.
    */
-  public void keepOpen() throws SQLException {}
+  public void serve() throws SQLException {}
 
   /** A plain (unpooled) DataSource, as a deploy pipeline would hand the library its own. */
   public javax.sql.DataSource dataSource() {
@@ -141,7 +143,7 @@ public abstract class TestDatabase implements AutoCloseable {
 
   static final class H2 extends TestDatabase {
     private final Path folder;
-    private Connection kept;
+    private org.h2.tools.Server server;
 
     H2() {
       try {
@@ -158,25 +160,26 @@ public abstract class TestDatabase implements AutoCloseable {
 
     @Override
     public String url() {
-      return "jdbc:h2:file:" + folder.resolve("hal9");
+      return server != null ? "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/" + folder.resolve("hal9")
+          : "jdbc:h2:file:" + folder.resolve("hal9");
     }
 
     @Override
     protected String testUrl() {
-      return url() + ";AUTO_SERVER=TRUE";
+      return server != null ? url() : url() + ";AUTO_SERVER=TRUE";
     }
 
     @Override
-    public void keepOpen() throws SQLException {
-      if (kept == null) {
-        kept = connect();
+    public void serve() throws SQLException {
+      if (server == null) {
+        server = org.h2.tools.Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
       }
     }
 
     @Override
-    public void close() throws SQLException {
-      if (kept != null) {
-        kept.close();
+    public void close() {
+      if (server != null) {
+        server.stop();
       }
       Files2.deleteTree(folder);
     }

@@ -25,7 +25,7 @@ final class ExitCodes {
     if (code instanceof ToolCode tool) {
       return switch (tool) {
         case CONFIG_UNREADABLE, K8S_NOT_FOUND, K8S_UNREACHABLE, K8S_REFUSED -> 2;
-        case HEALTH_FAILED, CONFIG_INVALID, CAPACITY_SHORT, ROLLOUT_TIMEOUT -> 5;
+        case HEALTH_FAILED, CONFIG_INVALID, CAPACITY_SHORT, ROLLOUT_TIMEOUT, ROLLED_BACK -> 5;
         case INTERNAL -> 1;
       };
     }

@@ -28,6 +28,8 @@ import picocli.CommandLine;
       ResumeCommand.class,
       EventsCommand.class,
       DashboardCommand.class,
+      FlagsCommand.class,
+      RolloutCommand.class,
       BenchCommand.class,
       HealthCommand.class,
       ConfigCommand.class,

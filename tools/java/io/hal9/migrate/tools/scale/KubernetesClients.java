@@ -32,7 +32,14 @@ public final class KubernetesClients {
    * @param env the environment ({@code KUBECONFIG}); the CLI's, which tests replace
    */
   public static KubernetesClient open(String kubeconfig, Map<String, String> env) {
-    return new KubernetesClientBuilder().withConfig(config(kubeconfig, env)).build();
+    return open(kubeconfig, env, RETRIES);
+  }
+
+  /** @param retries how often fabric8 itself retries a failed request: 0 for a caller that retries and counts itself */
+  public static KubernetesClient open(String kubeconfig, Map<String, String> env, int retries) {
+    Config config = config(kubeconfig, env);
+    config.setRequestRetryBackoffLimit(retries);
+    return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   static Config config(String kubeconfig, Map<String, String> env) {
@@ -53,7 +60,6 @@ public final class KubernetesClients {
         throw new Hal9MigrateException(ErrorCode.USAGE, "kubeconfig " + file + " is not a valid kubeconfig (" + e.getClass().getSimpleName() + ")");
       }
     }
-    config.setRequestRetryBackoffLimit(RETRIES);
     return config;
   }
 
@@ -61,7 +67,7 @@ public final class KubernetesClients {
    * A fabric8 failure as one line naming what was being done and where, with its exit code: missing resources
    * and an unreachable server are bad input (2). The token never appears in it.
    */
-  static Hal9MigrateException failure(KubernetesClient client, String doing, KubernetesClientException e) {
+  public static Hal9MigrateException failure(KubernetesClient client, String doing, KubernetesClientException e) {
     Config config = client.getConfiguration();
     String server = config.getMasterUrl();
     Hal9MigrateException failure;

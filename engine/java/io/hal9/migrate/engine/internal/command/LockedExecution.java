@@ -32,6 +32,7 @@ final class LockedExecution {
           List.of("host=" + holder.host(), "pid=" + holder.pid(), "since=" + holder.since(), "epoch=" + holder.epoch()), e);
     }
     engine.settings().progress().runStarted(lease.runId(), lease.epoch());
+    engine.settings().progress().routed(Routings.api(engine.store().routing()));
     RunState outcome = RunState.FAILED;
     try {
       T result = work.apply(lease);

@@ -10,7 +10,7 @@ import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.engine.api.ProgressListener;
 import io.hal9.migrate.engine.api.ProgressListener.StepInfo;
 import io.hal9.migrate.engine.internal.database.Database;
-import io.hal9.migrate.engine.internal.pacing.PrometheusQuery;
+import io.hal9.migrate.engine.spi.PrometheusQuery;
 import io.hal9.migrate.engine.spi.Param;
 import io.hal9.migrate.engine.spi.StepDefinition;
 import java.time.Duration;
@@ -164,7 +164,7 @@ final class Pacing {
       }
       if (lag.isPresent() && lag.get().compareTo(maxLag) > 0) {
         return new Hold("max-replication-lag", String.format(Locale.ROOT, "replication lag %.1f s > max-replication-lag %s",
-            lag.get().toMillis() / 1000.0, text(maxLag)), LAG_CHECK_NANOS);
+            lag.get().toMillis() / 1000.0, Param.text(maxLag)), LAG_CHECK_NANOS);
       }
     }
     if (maxCommitMillis != null && now < commitHoldUntil) {
@@ -189,7 +189,7 @@ final class Pacing {
       }
       if (value.getAsDouble() > queryAbove) {
         return new Hold("throttle-query", String.format(Locale.ROOT, "throttle-query %s > throttle-above %s",
-            number(value.getAsDouble()), number(queryAbove)), QUERY_CHECK_NANOS);
+            Param.text(value.getAsDouble()), Param.text(queryAbove)), QUERY_CHECK_NANOS);
       }
       return null;
     } catch (IllegalStateException e) {
@@ -222,14 +222,7 @@ final class Pacing {
     log.info("step {} goes on", step.id());
   }
 
-  private static String text(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
-  }
 
-  private static String number(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? String.valueOf((long) v)
-        : new java.math.BigDecimal(String.format(Locale.ROOT, "%.4g", v)).stripTrailingZeros().toPlainString();
-  }
 
   /** Why the step waits ({@code kind} names the limit), and how long before looking again. */
   private record Hold(String kind, String reason, long waitNanos) {}

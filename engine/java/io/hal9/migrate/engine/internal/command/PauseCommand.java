@@ -16,7 +16,7 @@ public final class PauseCommand {
   /** @return false when the runs were paused already (nothing written) */
   public boolean pause() {
     engine.store().initialize();
-    return engine.store().pause(who());
+    return engine.store().pause(RunLock.thisProcess());
   }
 
   /** @return false when they were not paused (nothing written) */
@@ -25,10 +25,7 @@ public final class PauseCommand {
       return false;
     }
     engine.store().initialize(); // tables older than pausing
-    return engine.store().resume(who());
+    return engine.store().resume(RunLock.thisProcess());
   }
 
-  private static String who() {
-    return RunLock.host() + " pid " + ProcessHandle.current().pid();
-  }
 }

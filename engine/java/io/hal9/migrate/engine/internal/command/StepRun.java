@@ -2,6 +2,7 @@ package io.hal9.migrate.engine.internal.command;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hal9.migrate.checkpoints.CheckpointStore;
 import io.hal9.migrate.checkpoints.CheckpointTx;
 import io.hal9.migrate.checkpoints.CheckpointWriter;
 import io.hal9.migrate.checkpoints.Event;
@@ -9,11 +10,14 @@ import io.hal9.migrate.checkpoints.EventType;
 import io.hal9.migrate.checkpoints.RowRecords;
 import io.hal9.migrate.checkpoints.RowReject;
 import io.hal9.migrate.checkpoints.RowSnapshot;
+import io.hal9.migrate.checkpoints.RunLock;
 import io.hal9.migrate.checkpoints.SnapshotPage;
 import io.hal9.migrate.checkpoints.StepCheckpoint;
 import io.hal9.migrate.engine.api.ProgressListener.StepInfo;
 import io.hal9.migrate.engine.api.ProgressListener;
+import io.hal9.migrate.engine.api.Routing;
 import io.hal9.migrate.engine.spi.Batch;
+import io.hal9.migrate.engine.spi.PrometheusQuery;
 import io.hal9.migrate.engine.spi.Rejects;
 import io.hal9.migrate.engine.spi.Snapshot;
 import io.hal9.migrate.engine.spi.Snapshots;
@@ -23,6 +27,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -59,6 +64,8 @@ final class StepRun implements StepContext {
   private Consumer<CheckpointTx> firstWrite;
   private final Pacing pacing;
   private final MeterRegistry meters;
+  private final CheckpointStore store;
+  private final java.net.URI prometheus;
   /** Rows the batch being written rejected, and the first of them, for its event. */
   private int rejected;
   private String firstRejected;
@@ -81,6 +88,8 @@ final class StepRun implements StepContext {
     this.total = resumes && checkpoint.expected() >= 0 ? checkpoint.expected() : -1;
     this.pacing = new Pacing(definition, info, engine, writer, stopRequested);
     this.meters = engine.settings().meters();
+    this.store = engine.store();
+    this.prometheus = engine.settings().prometheus();
   }
 
   StepInfo info() {
@@ -226,8 +235,38 @@ final class StepRun implements StepContext {
   }
 
   @Override
+  public Routing routing() {
+    return Routings.api(store.routing());
+  }
+
+  @Override
+  public Batch route(Routing routing, String reason, boolean rollback, Batch batch) {
+    Batch committed = write(tx -> {
+      tx.routed(Routings.state(routing), RunLock.thisProcess(), info.version(), info.id(), reason, rollback);
+      return batch;
+    }, false);
+    progress.routed(routing);
+    return committed;
+  }
+
+  @Override
+  public String abortRequestedBy() {
+    return store.abortRequestedBy();
+  }
+
+  @Override
+  public void warn(String message) {
+    writer.run(tx -> tx.event(new Event(EventType.STEP_WARNING, info.version(), info.id(), message)));
+  }
+
+  @Override
+  public Optional<PrometheusQuery> prometheus() {
+    return Optional.ofNullable(prometheus).map(PrometheusQuery::new);
+  }
+
+  @Override
   public Batch commit(Function<DSLContext, Batch> work) {
-    Batch batch = write(work, false);
+    Batch batch = write(tx -> work.apply(tx.dsl()), false);
     if (stopRequested.getAsBoolean()) {
       throw new StopRequested();
     }
@@ -236,7 +275,7 @@ final class StepRun implements StepContext {
 
   @Override
   public Batch complete(Function<DSLContext, Batch> work) {
-    return write(work, true);
+    return write(tx -> work.apply(tx.dsl()), true);
   }
 
   @Override
@@ -246,7 +285,7 @@ final class StepRun implements StepContext {
         .orElse(failure);
   }
 
-  private Batch write(Function<DSLContext, Batch> work, boolean done) {
+  private Batch write(Function<CheckpointTx, Batch> work, boolean done) {
     if (completed) {
       throw new IllegalStateException("step '" + definition.id() + "' is already complete");
     }
@@ -256,7 +295,7 @@ final class StepRun implements StepContext {
     Batch batch = writer.inTransaction(tx -> {
       rejected = 0;
       pendingFirstWrite().accept(tx);
-      Batch b = work.apply(tx.dsl());
+      Batch b = work.apply(tx);
       json[0] = b.counters() != null ? write(b.counters()) : counters;
       tx.progressed(definition.id(), b.cursor(), rows + b.rows(), json[0], total);
       if (rejected > 0) {

@@ -1,6 +1,7 @@
 package io.hal9.migrate.engine.internal.metrics;
 
 import io.hal9.migrate.engine.api.ProgressListener;
+import io.hal9.migrate.engine.api.Routing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -28,6 +29,8 @@ public final class MigrationMeters implements ProgressListener {
   static final List<String> THROTTLES = List.of("max-rows-per-second", "max-replication-lag", "max-commit-ms", "throttle-query");
   /** HAL9's phase label of events, until a rollout names one. */
   private static final String NO_PHASE = "none";
+  /** The rollout's phases in the order of HAL9's value mapping of {@code hal9_migration_phase}: 1 shadow .. 5 full. */
+  public static final List<String> PHASES = List.of("shadow", "canary", "state-migration", "ramp-up", "full");
 
   private static final String NEURON_STATE = "neuron-state";
 
@@ -44,6 +47,7 @@ public final class MigrationMeters implements ProgressListener {
   private volatile boolean healthy = true;
   private final AtomicLong epoch = new AtomicLong();
   private final Counter retries;
+  private volatile Routing routing = Routing.NONE;
 
   public MigrationMeters(MeterRegistry registry, ProgressListener next) {
     this.registry = registry;
@@ -69,6 +73,13 @@ public final class MigrationMeters implements ProgressListener {
     }
     Gauge.builder("hal9.migrate.lock.epoch", epoch, AtomicLong::get).strongReference(true)
         .description("The fencing epoch of this process's run lock (0 before it holds one)").register(registry);
+    Gauge.builder("hal9.migration.phase", this, m -> PHASES.indexOf(m.routing.phase()) + 1).strongReference(true)
+        .description("The rollout's phase: 1 shadow, 2 canary, 3 state-migration, 4 ramp-up, 5 full; 0 before any")
+        .register(registry);
+    Gauge.builder("hal9.migration.traffic.percent", this, m -> m.routing.hierarchicalPercent()).tag("system", "hierarchical")
+        .strongReference(true).description("The share of requests the hierarchical system serves").register(registry);
+    Gauge.builder("hal9.migration.traffic.percent", this, m -> m.routing.flatPercent()).tag("system", "flat")
+        .strongReference(true).description("The share of requests the flat system serves").register(registry);
     retries = Counter.builder("hal9.migrate.step.retries").description("Steps started again after they had failed")
         .register(registry);
   }
@@ -76,7 +87,7 @@ public final class MigrationMeters implements ProgressListener {
   @Override
   public void runStarted(String runId, long epoch) {
     this.epoch.set(epoch);
-    Gauge.builder("hal9.migrate.lock.holder", () -> 1).tags("run", runId, "host", hostName()).strongReference(true)
+    Gauge.builder("hal9.migrate.lock.holder", () -> 1).tags("run", runId, "host", io.hal9.migrate.checkpoints.RunLock.host()).strongReference(true)
         .description("1 for the run holding the lock in this process").register(registry);
     next.runStarted(runId, epoch);
   }
@@ -98,8 +109,26 @@ public final class MigrationMeters implements ProgressListener {
   }
 
   @Override
+  public void routed(Routing routing) {
+    this.routing = routing;
+    for (String flag : routing.flags().keySet()) {
+      // Registered once per flag (Micrometer keeps the first); each reads the routing as it is now.
+      Gauge.builder("hal9.feature.flag.enabled", this, m -> m.flag(flag).enabled() ? 1 : 0).tag("flag", flag).strongReference(true)
+          .description("1 while the feature flag is on").register(registry);
+      Gauge.builder("hal9.feature.flag.percentage", this, m -> m.flag(flag).percentage()).tag("flag", flag).strongReference(true)
+          .description("The share of requests the feature flag is on for").register(registry);
+    }
+    next.routed(routing);
+  }
+
+  private Routing.Flag flag(String name) {
+    return routing.flags().getOrDefault(name, new Routing.Flag(false, 0));
+  }
+
+  @Override
   public void eventRecorded(String type, String severity, String message) {
-    Counter.builder("hal9.migration.events").tags("event_type", type, "phase", NO_PHASE, "severity", severity)
+    String phase = routing.phase() == null ? NO_PHASE : routing.phase();
+    Counter.builder("hal9.migration.events").tags("event_type", type, "phase", phase, "severity", severity)
         .description("Events recorded by this process (hal9_events)").register(registry).increment();
     if (type.equals("step_retried")) {
       retries.increment();
@@ -107,14 +136,6 @@ public final class MigrationMeters implements ProgressListener {
     next.eventRecorded(type, severity, message);
   }
 
-  private static String hostName() {
-    String env = System.getenv("HOSTNAME");
-    try {
-      return env != null && !env.isBlank() ? env : java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
-      return "localhost";
-    }
-  }
 
   @Override
   public void stepStarted(StepInfo step, long rowsDone) {

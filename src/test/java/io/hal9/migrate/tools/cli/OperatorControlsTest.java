@@ -29,8 +29,8 @@ class OperatorControlsTest {
         .file("V2__seed.yaml", "steps:\n  - id: seed\n    type: neuron-seed\n    count: 20000\n    batch-size: 500\n"
             + "    max-rows-per-second: 4000\n")
         .path();
+    db.serve();
     Cli cli = new Cli(db, plans);
-    db.keepOpen();
     CliProcess run = CliProcess.start(dir.resolve("work"), "run", "--url", db.url(), "--plans", plans.toString(),
         "--progress-interval", "1");
     awaitRows(db, 1000, run);
@@ -102,8 +102,8 @@ class OperatorControlsTest {
         .file("V2__seed.yaml", "steps:\n  - id: seed\n    type: neuron-seed\n    count: 8000\n    batch-size: 100\n"
             + "    max-rows-per-second: 1000\n")
         .path();
+    db.serve();
     Cli cli = new Cli(db, plans);
-    db.keepOpen();
     long started = System.nanoTime();
     CliProcess run = CliProcess.start(dir.resolve("work"), "run", "--url", db.url(), "--plans", plans.toString(),
         "--progress-interval", "1");

@@ -40,7 +40,7 @@ class ThrottleQueryTest {
       exchange.close();
     });
     exporter.start();
-    db.keepOpen();
+    db.serve();
     try (LocalServer prometheus = LocalServer.prometheus(dir,
         new LocalServer.ScrapeTarget("stress", "127.0.0.1:" + exporter.getAddress().getPort()))) {
       Path plans = Plans.in(dir.resolve("plans")).withReferenceSchema()

@@ -45,8 +45,8 @@ class StatusPageTest {
     Chromium chromium = Chromium.in(dir.resolve("chromium"));
     Path plans = Plans.in(dir.resolve("plans")).withReferenceSchema().file("V2__seed.yaml", seed("    max-rows-per-second: 2000\n"))
         .path();
+    db.serve();
     Cli cli = new Cli(db, plans);
-    db.keepOpen();
     // PostgreSQL here trusts its clients and ignores the password in the URL: the page must show it nowhere.
     String url = db.isPostgres() ? db.url() + "&password=" + SECRET : db.url();
     CliProcess dashboard = CliProcess.start(dir.resolve("work"), "dashboard", "--port", "0", "--refresh", "0.5", "--json",

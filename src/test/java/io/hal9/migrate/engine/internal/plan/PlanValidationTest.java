@@ -59,7 +59,7 @@ class PlanValidationTest {
 
     Cli.Result run = rejected();
     assertThat(run.errors()).containsExactly(
-        at("V1__x.yaml", 3) + "step 'a' key 'type': unknown step type \"nope\" (known: embedding, flyway, health, neuron-seed, neuron-state, scale, sql)");
+        at("V1__x.yaml", 3) + "step 'a' key 'type': unknown step type \"nope\" (known: embedding, flyway, health, neuron-seed, neuron-state, rollout, scale, sql)");
   }
 
   @Test
@@ -271,7 +271,7 @@ class PlanValidationTest {
 
     Cli.Result run = rejected();
     List<String> expected = List.of(
-        at("V1__a.yaml", 3) + "step 'a' key 'type': unknown step type \"nope\" (known: embedding, flyway, health, neuron-seed, neuron-state, scale, sql)",
+        at("V1__a.yaml", 3) + "step 'a' key 'type': unknown step type \"nope\" (known: embedding, flyway, health, neuron-seed, neuron-state, rollout, scale, sql)",
         dir.resolve("V3_c.yaml") + ": bad file name: expected V<version>__<description>.yaml, e.g. V2__seed_neurons.yaml",
         at("V4__d.yaml", 4) + "step 'd' key 'count': expected a positive integer, got 0",
         at("V4__d.yaml", 5) + "step 'd': unknown key 'colour' for type neuron-seed (known: count, seed, table, batch-size, max-rows-per-second, max-replication-lag, max-commit-ms, throttle-query, throttle-above)",

@@ -1,4 +1,4 @@
-package io.hal9.migrate.engine.internal.pacing;
+package io.hal9.migrate.engine.spi;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

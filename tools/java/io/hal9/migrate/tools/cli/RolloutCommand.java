@@ -1,0 +1,94 @@
+package io.hal9.migrate.tools.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hal9.migrate.engine.api.ErrorCode;
+import io.hal9.migrate.engine.api.Hal9Migrate;
+import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.engine.api.Routing;
+import io.hal9.migrate.engine.api.Status;
+import io.hal9.migrate.engine.api.StepState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "rollout", description = "HAL9's phased rollout: where it stands, or back to the previous phase now.",
+    subcommands = {RolloutCommand.RolloutStatus.class, RolloutCommand.Abort.class})
+final class RolloutCommand implements Runnable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(new CommandLine(this), "missing subcommand (status, abort)");
+  }
+
+  @Command(name = "status", description = "The phase, traffic and flags, and each rollout step: its state, the bake"
+      + " baked and left, and its gates' and triggers' last readings.")
+  static final class RolloutStatus extends EngineCommand {
+    @Override
+    Map<String, Object> execute(Hal9Migrate hal9) throws JsonProcessingException {
+      Routing routing = hal9.routing();
+      FlagsCommand.print(out, routing);
+      List<Map<String, Object>> steps = new ArrayList<>();
+      for (Status.VersionStatus version : hal9.status().versions()) {
+        for (Status.StepStatus step : version.steps()) {
+          if (step.type().equals("rollout")) {
+            steps.add(step(version.version(), step));
+          }
+        }
+      }
+      Map<String, Object> fields = FlagsCommand.document(routing);
+      fields.put("steps", steps);
+      return fields;
+    }
+
+    private Map<String, Object> step(String version, Status.StepStatus step) throws JsonProcessingException {
+      JsonNode counters = step.counters() == null ? JSON.nullNode() : JSON.readTree(step.counters());
+      long baked = counters.path("bakedMillis").asLong(0) / 1000;
+      long bake = Math.max(step.expected() - counters.path("rowsBefore").asLong(0), 0); // rows count baked seconds
+      out.line(String.format("V%s %-20s %-8s baked %d of %d s%s", version, step.id(), step.state().label(), baked, bake,
+          step.state() == StepState.RUNNING ? " (" + Math.max(0, bake - baked) + " s left)" : ""));
+      List<String> readings = new ArrayList<>();
+      counters.path("last").forEach(reading -> readings.add(reading.asText()));
+      readings.forEach(reading -> out.line("    " + reading));
+      if (step.error() != null) {
+        out.line("    " + step.error());
+      }
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("version", version);
+      fields.put("id", step.id());
+      fields.put("state", step.state().label());
+      fields.put("bakedSeconds", baked);
+      fields.put("bakeSeconds", bake);
+      fields.put("readings", readings);
+      fields.put("error", step.error());
+      return fields;
+    }
+  }
+
+  @Command(name = "abort", description = "Ask the running rollout step to put the previous phase's traffic and flags back"
+      + " now; it does so within a second and stops the run (exit 5).")
+  static final class Abort extends EngineCommand {
+    @Override
+    Map<String, Object> execute(Hal9Migrate hal9) {
+      Status status = hal9.status();
+      Optional<Status.StepStatus> running = status.versions().stream().flatMap(v -> v.steps().stream())
+          .filter(s -> s.type().equals("rollout") && s.state() == StepState.RUNNING).findFirst();
+      if (running.isEmpty() || status.lock().isEmpty()) {
+        throw new Hal9MigrateException(ErrorCode.USAGE, "no rollout step is running; 'hal9-migrate rollback --to V' puts an"
+            + " earlier phase's traffic and flags back");
+      }
+      hal9.abortRollout();
+      out.line("Abort requested: step " + running.get().id() + " puts the previous phase back within a second and stops the run.");
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("step", running.get().id());
+      fields.put("requested", true);
+      return fields;
+    }
+  }
+}
