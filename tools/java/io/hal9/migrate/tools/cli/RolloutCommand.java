@@ -9,6 +9,7 @@ import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.engine.api.Routing;
 import io.hal9.migrate.engine.api.Status;
 import io.hal9.migrate.engine.api.StepState;
+import io.hal9.migrate.tools.monitoring.StatusDocument;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,7 +43,7 @@ final class RolloutCommand implements Runnable {
           }
         }
       }
-      Map<String, Object> fields = FlagsCommand.document(routing);
+      Map<String, Object> fields = StatusDocument.of(routing);
       fields.put("steps", steps);
       return fields;
     }

@@ -5,14 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hal9.migrate.engine.api.Event;
 import io.hal9.migrate.engine.api.LockInfo;
+import io.hal9.migrate.engine.api.Routing;
 import io.hal9.migrate.engine.api.Status;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
 
 /**
- * The documents {@code status --json} and {@code events --json} print, and the status page serves: one shape for
- * pipelines and the page alike.
+ * The documents {@code status --json}, {@code events --json} and {@code flags list --json} print, and the status page
+ * serves: one shape for pipelines and the page alike.
  */
 public final class StatusDocument {
   private static final ObjectMapper COUNTERS = new ObjectMapper();
@@ -60,6 +61,26 @@ public final class StatusDocument {
     event.put("run", e.run());
     event.put("message", e.message());
     return event;
+  }
+
+  /** The rollout's phase, traffic split and feature flags, as {@code flags list} and {@code rollout status} print them. */
+  public static Map<String, Object> of(Routing routing) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("phase", routing.phase());
+    Map<String, Object> traffic = new LinkedHashMap<>();
+    traffic.put("hierarchical", routing.hierarchicalPercent());
+    traffic.put("flat", routing.flatPercent());
+    traffic.put("mirrored", routing.mirrored());
+    fields.put("traffic", traffic);
+    Map<String, Object> flags = new LinkedHashMap<>();
+    routing.flags().forEach((name, flag) -> {
+      Map<String, Object> value = new LinkedHashMap<>();
+      value.put("enabled", flag.enabled());
+      value.put("percentage", flag.percentage());
+      flags.put(name, value);
+    });
+    fields.put("flags", flags);
+    return fields;
   }
 
   /** A step's own counts (a JSON object in its checkpoint) as a tree. */

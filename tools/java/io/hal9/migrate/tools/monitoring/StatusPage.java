@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.hal9.migrate.engine.api.Hal9Migrate;
 import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.engine.api.Routing;
 import io.hal9.migrate.engine.api.Secrets;
 import io.hal9.migrate.engine.api.Status;
 import io.hal9.migrate.engine.api.StepState;
@@ -30,7 +31,7 @@ import java.util.function.Supplier;
 /**
  * A live status page and its JSON API, read from the engine's tables: {@code /} (one static page that polls the API),
  * {@code /api/status} (the document of {@code status --json}, with rows/s, ETA and their history, the database
- * clock's time and the latest health step) and {@code /api/events?limit=N} (the document of {@code events --json}).
+ * clock's time, the latest health step and the rollout's routing) and {@code /api/events?limit=N} (the document of {@code events --json}).
  * It only reads, and only answers GET and HEAD. Each request opens the engine and closes it again, so an embedded
  * H2 file is not held against the runner (see {@code H2Startup}).
  */
@@ -100,8 +101,12 @@ public final class StatusPage implements AutoCloseable {
     server.stop(0);
   }
 
+  /** The status and the routing, read through one engine. */
+  private record Reading(Status status, Routing routing) {}
+
   private Map<String, Object> status() {
-    Status status = read(Hal9Migrate::status);
+    Reading reading = read(hal9 -> new Reading(hal9.status(), hal9.routing()));
+    Status status = reading.status();
     rates.record(status);
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("at", status.at());
@@ -115,6 +120,10 @@ public final class StatusPage implements AutoCloseable {
     Map<String, Object> health = health(status);
     if (health != null) {
       document.put("health", health);
+    }
+    // Before any rollout step ran or flag was set, there is no rollout to show (not one of 0% traffic).
+    if (reading.routing().phase() != null || !reading.routing().flags().isEmpty()) {
+      document.put("rollout", StatusDocument.of(reading.routing()));
     }
     return document;
   }

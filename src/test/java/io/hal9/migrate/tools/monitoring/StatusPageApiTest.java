@@ -62,9 +62,21 @@ class StatusPageApiTest {
         JsonNode events = cli.run("events", "--json").json().get("events");
         assertThat(get(page.url() + "api/events", 200).get("events")).isEqualTo(events);
         assertThat(get(page.url() + "api/events?limit=1", 200).get("events")).containsExactly(events.get(events.size() - 1));
+
+        // A flag set by hand: the rollout section appears, with the document 'flags list --json' prints.
+        assertThat(cli.run("flags", "set", "hierarchical_routing", "25").exit()).isZero();
+        JsonNode rollout = get(page.url() + "api/status", 200).get("rollout");
+        JsonNode flags = cli.run("flags", "list", "--json").json();
+        assertThat(rollout.get("phase")).isEqualTo(flags.get("phase"));
+        assertThat(rollout.get("traffic")).isEqualTo(flags.get("traffic"));
+        assertThat(rollout.get("flags")).isEqualTo(flags.get("flags"));
+        assertThat(rollout.at("/flags/hierarchical_routing/percentage").asInt()).isEqualTo(25);
+
         String dom = Chromium.in(dir.resolve("chromium")).dom(page.url());
         assertThat(dom).doesNotContainPattern("id=\"health\"[^>]*hidden").contains("data-field=\"health-step\">gate<")
-            .contains("data-field=\"health-counters\">healthy true").containsPattern("id=\"rollout\"[^>]*hidden");
+            .contains("data-field=\"health-counters\">healthy true").doesNotContainPattern("id=\"rollout\"[^>]*hidden")
+            .contains("data-field=\"rollout-phase\">none<")
+            .contains("data-field=\"rollout-flag\" data-flag=\"hierarchical_routing\" data-value=\"25\">on 25%<");
         assertThat(StatusPage.limit("limit=0")).isEqualTo(1);
         assertThat(StatusPage.limit("x=1&limit=99999")).isEqualTo(StatusPage.MAX_EVENTS);
         assertThat(StatusPage.limit("limit=many")).isEqualTo(StatusPage.DEFAULT_EVENTS);
