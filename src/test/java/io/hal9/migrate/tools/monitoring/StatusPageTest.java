@@ -132,6 +132,32 @@ class StatusPageTest {
     assertThat(dashboard.waitFor(Duration.ofSeconds(30))).as(dashboard.toString()).isEqualTo(143);
   }
 
+  /**
+   * On an embedded H2 file, reached by nothing else: the dashboard opens it only for each request, so a run started
+   * after it owns the file, and the dashboard stopping mid-run breaks nothing.
+   */
+  @Test
+  void onAnEmbeddedH2FileTheDashboardNeverHoldsItAgainstTheRun() throws Exception {
+    try (TestDatabase db = TestDatabase.h2()) {
+      Path plans = Plans.in(dir.resolve("plans")).withReferenceSchema()
+          .file("V2__seed.yaml", "steps:\n  - id: seed\n    type: neuron-seed\n    count: 9000\n    batch-size: 300\n"
+              + "    max-rows-per-second: 3000\n")
+          .path();
+      CliProcess dashboard = CliProcess.start(dir.resolve("work"), "dashboard", "--port", "0", "--json", "--url", db.url(),
+          "--plans", plans.toString());
+      String page = awaitUrl(dashboard);
+      assertThat(json(page + "api/status").at("/versions/1/steps/0/state").asText()).isEqualTo("pending");
+      CliProcess run = CliProcess.start(dir.resolve("work"), "run", "--url", db.url(), "--plans", plans.toString(),
+          "--progress-interval", "1");
+      run.awaitRows(1, Duration.ofMinutes(1));
+      assertThat(json(page + "api/status").at("/lock/pid").asLong()).isEqualTo(run.pid());
+      dashboard.terminate();
+      assertThat(dashboard.waitFor(Duration.ofSeconds(30))).as(dashboard.toString()).isEqualTo(143);
+      assertThat(run.waitFor(Duration.ofMinutes(1))).as(run.toString()).isZero();
+      assertThat(db.queryLong("SELECT count(*) FROM neurons")).isEqualTo(9000);
+    }
+  }
+
   @Test
   void aPortInUseIsAUsageErrorNamingTheAddress() throws Exception {
     try (TestDatabase db = TestDatabase.h2(); ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
