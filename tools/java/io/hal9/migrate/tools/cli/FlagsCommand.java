@@ -5,8 +5,8 @@ import io.hal9.migrate.engine.api.Hal9Migrate;
 import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.engine.api.Routing;
 import io.hal9.migrate.engine.api.RoutingChange;
+import io.hal9.migrate.tools.monitoring.StatusDocument;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
@@ -45,7 +45,7 @@ final class FlagsCommand implements Runnable {
             c.from() == null ? "unset" : c.from(), c.to(), c.by(), c.step() == null ? "" : " (step " + c.step() + ")",
             c.reason() == null ? "" : c.reason()));
       }
-      Map<String, Object> fields = document(routing);
+      Map<String, Object> fields = StatusDocument.of(routing);
       fields.put("history", changes);
       return fields;
     }
@@ -103,7 +103,7 @@ final class FlagsCommand implements Runnable {
     }
     List<String> changes = hal9.route(target, reason);
     out.line(changes.isEmpty() ? "No change: " + name + " is " + describe(Routing.Flag.at(percent)) + " already." : String.join("\n", changes));
-    Map<String, Object> fields = document(hal9.routing());
+    Map<String, Object> fields = StatusDocument.of(hal9.routing());
     fields.put("changes", changes);
     return fields;
   }
@@ -119,24 +119,5 @@ final class FlagsCommand implements Runnable {
 
   private static String describe(Routing.Flag flag) {
     return (flag.enabled() ? "on" : "off") + " " + flag.percentage() + "%";
-  }
-
-  static Map<String, Object> document(Routing routing) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("phase", routing.phase());
-    Map<String, Object> traffic = new LinkedHashMap<>();
-    traffic.put("hierarchical", routing.hierarchicalPercent());
-    traffic.put("flat", routing.flatPercent());
-    traffic.put("mirrored", routing.mirrored());
-    fields.put("traffic", traffic);
-    Map<String, Object> flags = new LinkedHashMap<>();
-    routing.flags().forEach((name, flag) -> {
-      Map<String, Object> value = new LinkedHashMap<>();
-      value.put("enabled", flag.enabled());
-      value.put("percentage", flag.percentage());
-      flags.put(name, value);
-    });
-    fields.put("flags", flags);
-    return fields;
   }
 }

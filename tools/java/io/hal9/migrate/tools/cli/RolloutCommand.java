@@ -9,6 +9,7 @@ import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.engine.api.Routing;
 import io.hal9.migrate.engine.api.Status;
 import io.hal9.migrate.engine.api.StepState;
+import io.hal9.migrate.tools.monitoring.StatusDocument;
 import io.hal9.migrate.tools.rollout.ClusterView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +50,7 @@ final class RolloutCommand implements Runnable {
           }
         }
       }
-      Map<String, Object> fields = FlagsCommand.document(routing);
+      Map<String, Object> fields = StatusDocument.of(routing);
       if (view != null) {
         Map<String, Object> held = new LinkedHashMap<>();
         held.put("description", view.describe());

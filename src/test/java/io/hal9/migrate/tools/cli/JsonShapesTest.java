@@ -9,10 +9,13 @@ import io.hal9.migrate.support.Cli;
 import io.hal9.migrate.support.OnBothDatabases;
 import io.hal9.migrate.support.Plans;
 import io.hal9.migrate.support.TestDatabase;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -128,6 +131,22 @@ class JsonShapesTest {
           "code": "PLAN_INVALID", "message": "plan %1$s is invalid (1 problem)", "exitCode": 2, "details": [
             "%1$s/V1__x.yaml:4: step 'a': unknown key 'sqll' for type sql (known: sql, file, undo, transaction)"]}}
         """.formatted(dir));
+  }
+
+  /** {@code dashboard} serves until stopped: its first line, {"ok":true,"command":"dashboard","url":...}, is StatusPageTest's. */
+  @Test
+  void aDashboardThatCannotServeIsAUsageError() throws Exception {
+    try (TestDatabase db = TestDatabase.h2(); ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Plans.in(dir).file("V1__x.yaml", "steps:\n  - id: a\n    type: sql\n    sql: SELECT 1\n");
+      int port = busy.getLocalPort();
+      Cli.Result refused = new Cli(db, dir).run("dashboard", "--port", String.valueOf(port), "--json");
+      assertThat(refused.exit()).isEqualTo(2);
+      assertShape(refused, """
+          {"ok": false, "command": "dashboard", "error": {
+            "code": "USAGE", "message": "--port %1$d: cannot serve on 127.0.0.1:%1$d: Address already in use", "exitCode": 2,
+            "details": []}}
+          """.formatted(port));
+    }
   }
 
   private static void assertShape(Cli.Result result, String expected) throws Exception {
