@@ -52,8 +52,8 @@ final class RoutingTable {
     now.flags().keySet().forEach(name -> flags.putIfAbsent(name, OFF));
     for (Map.Entry<String, RoutingState.FlagState> flag : flags.entrySet()) {
       RoutingState.FlagState before = now.flags().get(flag.getKey());
-      if (flag.getValue().equals(before)) {
-        continue;
+      if (flag.getValue().equals(before) || before == null && flag.getValue().equals(OFF)) {
+        continue; // a flag never set is off already
       }
       changes.add(history(tx, "flag " + flag.getKey(), before == null ? null : before.describe(), flag.getValue().describe(),
           by, runId, stepId, reason));

@@ -6,7 +6,7 @@ import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.engine.api.Routing;
 import io.hal9.migrate.engine.api.RoutingChange;
 import io.hal9.migrate.tools.monitoring.StatusDocument;
-import java.time.temporal.ChronoUnit;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
@@ -18,6 +18,7 @@ import picocli.CommandLine.Parameters;
     subcommands = {FlagsCommand.ListFlags.class, FlagsCommand.SetFlag.class, FlagsCommand.ClearFlag.class})
 final class FlagsCommand implements Runnable {
   private static final String NAME = "[a-z][a-z0-9_]{0,99}";
+  private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
   @Override
   public void run() {
@@ -41,7 +42,7 @@ final class FlagsCommand implements Runnable {
         out.line("Changes:");
       }
       for (RoutingChange c : changes) {
-        out.line(String.format("  %s  %-28s %-22s -> %-22s by %s%s  %s", c.at().truncatedTo(ChronoUnit.SECONDS), c.subject(),
+        out.line(String.format("  %s  %-28s %-22s -> %-22s by %s%s  %s", SECONDS.format(c.at()), c.subject(),
             c.from() == null ? "unset" : c.from(), c.to(), c.by(), c.step() == null ? "" : " (step " + c.step() + ")",
             c.reason() == null ? "" : c.reason()));
       }

@@ -68,7 +68,9 @@ final class RolloutCommand implements Runnable {
       out.line(String.format("V%s %-20s %-8s baked %d of %d s%s", version, step.id(), step.state().label(), baked, bake,
           step.state() == StepState.RUNNING ? " (" + Math.max(0, bake - baked) + " s left)" : ""));
       List<String> readings = new ArrayList<>();
-      counters.path("last").forEach(reading -> readings.add(reading.asText()));
+      // Keyed "gate NAME" or "trigger NAME"; each reading starts with its name.
+      counters.path("last").fields().forEachRemaining(reading ->
+          readings.add(reading.getKey().substring(0, reading.getKey().indexOf(' ') + 1) + reading.getValue().asText()));
       readings.forEach(reading -> out.line("    " + reading));
       if (step.error() != null) {
         out.line("    " + step.error());

@@ -101,7 +101,7 @@ final class RolloutStep implements Step {
   private void bakeUntilDone(StepContext context, Routing before, Bake state, PrometheusQuery prometheus, HealthTarget health)
       throws InterruptedException {
     long lastTick = System.nanoTime();
-    long lastLook = lastTick - interval.toNanos();
+    Long lastLook = null; // a first look (this process's) counts no time towards a gate's or trigger's duration
     while (true) {
       String abort = context.abortRequestedBy();
       if (abort != null) {
@@ -111,8 +111,8 @@ final class RolloutStep implements Step {
       long elapsed = Math.min(MAX_TICK_MILLIS, (now - lastTick) / 1_000_000);
       lastTick = now;
       state = state.baked(elapsed);
-      if (now - lastLook >= interval.toNanos()) {
-        long sinceLook = Math.min(MAX_TICK_MILLIS + interval.toMillis(), (now - lastLook) / 1_000_000);
+      if (lastLook == null || now - lastLook >= interval.toNanos()) {
+        long sinceLook = lastLook == null ? 0 : Math.min(MAX_TICK_MILLIS + interval.toMillis(), (now - lastLook) / 1_000_000);
         lastLook = now;
         state = look(context, before, state, prometheus, health, sinceLook);
       }
@@ -275,7 +275,7 @@ final class RolloutStep implements Step {
         lines.add("gate " + once(gate, prometheus, health, "would hold", "would not hold") + " (needs " + gate.bound() + ")");
       }
       for (Signal trigger : triggers) {
-        lines.add("trigger " + once(trigger, prometheus, health, "quiet", "would fire") + " (fires once not " + trigger.bound() + ")");
+        lines.add("trigger " + once(trigger, prometheus, health, "quiet", "would fire") + " (fires " + trigger.breach() + ")");
       }
     }
     return lines;

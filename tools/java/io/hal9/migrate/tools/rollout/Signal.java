@@ -56,6 +56,18 @@ record Signal(String name, String query, List<HealthCheck> health, Double max, D
     return new Reading(name, v, beyond == null, false, name + " " + Param.text(v) + " " + (beyond != null ? beyond : String.join(" and ", held)));
   }
 
+  /** "above 0.01 for 1s": when a trigger fires. */
+  String breach() {
+    List<String> parts = new ArrayList<>();
+    if (max != null) {
+      parts.add("above " + Param.text(max));
+    }
+    if (min != null) {
+      parts.add("below " + Param.text(min));
+    }
+    return String.join(" or ", parts) + (holdFor.isZero() ? " at once" : " for " + Param.text(holdFor));
+  }
+
   /** "<= 0.001 for 2m": the bound and its duration, as a plan writes them. */
   String bound() {
     List<String> parts = new ArrayList<>();

@@ -43,7 +43,7 @@ class RolloutStepTest {
       assertThat(dryRun.out()).contains("routing: no phase: hierarchical 0%, flags none -> shadow: hierarchical 0% (mirrored 100%),"
           + " flags shadow_mode 100% (the table only)").contains("bake 3s, looking every 1s").contains("gate error-rate ")
           .containsPattern("gate p99 (0\\.[0-9]+ <= 0\\.1: would hold|has no data) \\(needs <= 0\\.1\\)")
-          .contains("(fires once not <= 0.01 for 2s)");
+          .contains("(fires above 0.01 for 2s)");
       assertThat(db.tables()).as("a dry run writes nothing").noneMatch(t -> t.startsWith("hal9_"));
       Cli.Result shadow = cli.run("run", "--prometheus", prometheus.url());
       assertThat(shadow.exit()).as(shadow.toString()).isZero();
@@ -60,7 +60,7 @@ class RolloutStepTest {
           "--prometheus", prometheus.url());
       await(() -> phase(db).equals("canary"), canary, "canary applied");
       assertThat(db.queryRows("SELECT flag_name, percentage FROM hal9_flags ORDER BY flag_name"))
-          .containsExactly("hierarchical_routing|100", "shadow_mode|100");
+          .as("canary ends the shadow's flag").containsExactly("hierarchical_routing|100", "shadow_mode|0");
       hal9.hierarchicalErrors(0.2);
       assertThat(canary.waitFor(Duration.ofSeconds(60))).as(canary.toString()).isEqualTo(5);
       assertThat(canary.stderr()).containsPattern("canary: trigger error-rate 0\\.[0-9]+ > 0\\.01 for 1s; traffic and flags back to shadow");
@@ -135,7 +135,7 @@ class RolloutStepTest {
       await(() -> rowsDone(db, "canary") > 1, run, "baking");
       Cli.Result status = cli.run("rollout", "status");
       assertThat(status.out()).contains("Phase: canary; traffic: hierarchical 5%, flat 95%").contains("hierarchical_routing")
-          .containsPattern("canary +running +baked [0-9]+ of 600 s \\([0-9]+ s left\\)").containsPattern("p99 0\\.0[0-9]+ <= 0\\.1");
+          .containsPattern("canary +running +baked [0-9]+ of 600 s \\([0-9]+ s left\\)").containsPattern("gate p99 0\\.0[0-9]+ <= 0\\.1");
       Cli.Result abort = cli.run("rollout", "abort");
       assertThat(abort.exit()).as(abort.toString()).isZero();
       assertThat(run.waitFor(Duration.ofSeconds(30))).as(run.toString()).isEqualTo(5);
