@@ -106,7 +106,7 @@ class ArchitectureTest {
         "api.VersionState",
         "spi.Batch", "spi.InvalidNeuronException", "spi.LocatedYaml", "spi.Neuron", "spi.NeuronTransform", "spi.Param",
         "spi.PlanProblem", "spi.Problems", "spi.PrometheusQuery", "spi.Reject", "spi.Rejects", "spi.Snapshot", "spi.Snapshots", "spi.Step",
-        "spi.StepContext", "spi.StepDefinition", "spi.StepFile", "spi.StepType",
+        "spi.StepContext", "spi.StepDefinition", "spi.StepFile", "spi.StepPreview", "spi.StepType",
         "spi.tables.Catalog", "spi.tables.Column", "spi.tables.ColumnType", "spi.tables.Identifier", "spi.tables.Keyset",
         "spi.tables.RowKey", "spi.tables.SqlNames", "spi.tables.UserTable");
   }

@@ -1,6 +1,7 @@
 package io.hal9.migrate.engine.api;
 
 import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -48,9 +49,19 @@ public record Routing(String phase, int hierarchicalPercent, boolean mirrored, S
     }
   }
 
+  /** "canary: hierarchical 5%, flags hierarchical_routing 100%, shadow_mode off". */
   @Override
   public String toString() {
-    return (phase == null ? "no phase" : phase) + ": hierarchical " + hierarchicalPercent + "%" + (mirrored ? " (mirrored 100%)" : "")
-        + ", flags " + flags;
+    StringBuilder text = new StringBuilder(phase == null ? "no phase" : phase).append(": hierarchical ").append(hierarchicalPercent)
+        .append('%').append(mirrored ? " (mirrored 100%)" : "").append(", flags ");
+    if (flags.isEmpty()) {
+      text.append("none");
+    }
+    String separator = "";
+    for (Map.Entry<String, Flag> flag : flags.entrySet()) {
+      text.append(separator).append(flag.getKey()).append(' ').append(flag.getValue().enabled() ? flag.getValue().percentage() + "%" : "off");
+      separator = ", ";
+    }
+    return text.toString();
   }
 }

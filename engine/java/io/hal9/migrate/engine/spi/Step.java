@@ -1,5 +1,7 @@
 package io.hal9.migrate.engine.spi;
 
+import java.util.List;
+
 /** A step ready to run: created from a validated definition by its {@link StepType}. */
 public interface Step {
 
@@ -8,6 +10,14 @@ public interface Step {
    * {@link StepContext#commit}; a step that returns normally is marked done.
    */
   void run(StepContext context) throws Exception;
+
+  /**
+   * What running the step would change, as lines for a dry run, read without writing (a rollout phase: its traffic
+   * and flags against the routing now, and its gates and triggers evaluated once). None by default.
+   */
+  default List<String> preview(StepPreview preview) throws Exception {
+    return List.of();
+  }
 
   /** Whether {@code rollback} can undo this step. */
   default boolean undoable() {

@@ -19,6 +19,7 @@ import sun.misc.Signal;
 /** A command that opens the engine on the configured database and plans. */
 abstract class EngineCommand extends ToolCommand {
   private final AtomicInteger signal = new AtomicInteger();
+  private Configuration configuration;
 
   /** Does the work; returns the fields of the JSON document. */
   abstract Map<String, Object> execute(Hal9Migrate hal9) throws Exception;
@@ -78,6 +79,7 @@ abstract class EngineCommand extends ToolCommand {
     } catch (Hal9MigrateException e) {
       throw Hints.ofOption("--target", e);
     }
+    this.configuration = configuration;
     try (MetricsExport export = startMetrics(); Hal9Migrate hal9 = (export == null ? configuration
         : configuration.metrics(export.registry())).load()) {
       if (interruptible() && main.handleSignals) {
@@ -87,6 +89,14 @@ abstract class EngineCommand extends ToolCommand {
     } finally {
       Thread.currentThread().setContextClassLoader(previous);
     }
+  }
+
+  /**
+   * Another engine on the same database and plans, for a command that reads for a long time: it opens one per read
+   * rather than keep one open, which would hold an embedded H2 file (and its start lock) against the runs.
+   */
+  Hal9Migrate reopen() {
+    return configuration.load();
   }
 
   private MetricsExport startMetrics() {

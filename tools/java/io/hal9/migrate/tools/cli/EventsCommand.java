@@ -4,6 +4,7 @@ import io.hal9.migrate.engine.api.ErrorCode;
 import io.hal9.migrate.engine.api.Event;
 import io.hal9.migrate.engine.api.Hal9Migrate;
 import io.hal9.migrate.engine.api.Hal9MigrateException;
+import io.hal9.migrate.tools.monitoring.StatusDocument;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
@@ -42,7 +43,7 @@ final class EventsCommand extends EngineCommand {
       out.line("No events" + (since == null ? "." : " since " + since + "."));
     }
     Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("events", events.stream().map(EventsCommand::document).toList());
+    fields.put("events", events.stream().map(StatusDocument::of).toList());
     return fields;
   }
 
@@ -67,18 +68,5 @@ final class EventsCommand extends EngineCommand {
       throw new Hal9MigrateException(ErrorCode.USAGE, "--since " + text + ": expected a time such as 2026-12-07T05:00:00"
           + " or a span such as 15m", e);
     }
-  }
-
-  static Map<String, Object> document(Event e) {
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("id", e.id());
-    event.put("at", e.at());
-    event.put("type", e.type());
-    event.put("severity", e.severity());
-    event.put("version", e.version());
-    event.put("step", e.step());
-    event.put("run", e.run());
-    event.put("message", e.message());
-    return event;
   }
 }

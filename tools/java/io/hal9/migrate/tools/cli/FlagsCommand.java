@@ -5,8 +5,8 @@ import io.hal9.migrate.engine.api.Hal9Migrate;
 import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.engine.api.Routing;
 import io.hal9.migrate.engine.api.RoutingChange;
+import io.hal9.migrate.tools.monitoring.StatusDocument;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
@@ -45,7 +45,7 @@ final class FlagsCommand implements Runnable {
             c.from() == null ? "unset" : c.from(), c.to(), c.by(), c.step() == null ? "" : " (step " + c.step() + ")",
             c.reason() == null ? "" : c.reason()));
       }
-      Map<String, Object> fields = document(routing);
+      Map<String, Object> fields = StatusDocument.of(routing);
       fields.put("history", changes);
       return fields;
     }
@@ -59,12 +59,14 @@ final class FlagsCommand implements Runnable {
     @Parameters(index = "1", paramLabel = "PERCENT")
     int percent;
 
+    @picocli.CommandLine.Mixin ClusterOption cluster;
+
     @Override
     Map<String, Object> execute(Hal9Migrate hal9) {
       if (percent < 0 || percent > 100) {
         throw new Hal9MigrateException(ErrorCode.USAGE, "flags set " + name + " " + percent + ": expected a percent from 0 to 100");
       }
-      return change(hal9, out, name, percent, "flags set " + name + " " + percent);
+      return change(hal9, out, cluster, name, percent, "flags set " + name + " " + percent);
     }
   }
 
@@ -73,19 +75,35 @@ final class FlagsCommand implements Runnable {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
+    @picocli.CommandLine.Mixin ClusterOption cluster;
+
     @Override
     Map<String, Object> execute(Hal9Migrate hal9) {
-      return change(hal9, out, name, 0, "flags clear " + name);
+      return change(hal9, out, cluster, name, 0, "flags clear " + name);
     }
   }
 
-  private static Map<String, Object> change(Hal9Migrate hal9, Output out, String name, int percent, String reason) {
+  /** The cluster first: a publish refused leaves the table as it was, and the cluster as it was (publish is all or the old). */
+  private static Map<String, Object> change(Hal9Migrate hal9, Output out, ClusterOption cluster, String name, int percent,
+      String reason) {
     if (!name.matches(NAME)) {
       throw new Hal9MigrateException(ErrorCode.USAGE, "flag '" + name + "': expected a name of lower-case letters, digits and '_'");
     }
-    List<String> changes = hal9.route(hal9.routing().withFlag(name, percent), reason);
+    Routing before = hal9.routing();
+    Routing target = before.withFlag(name, percent);
+    try {
+      cluster.publish(target, retry -> out.line("retrying: " + retry));
+    } catch (RuntimeException refused) {
+      try {
+        cluster.publish(before, retry -> {});
+      } catch (RuntimeException alsoRefused) {
+        refused.addSuppressed(alsoRefused);
+      }
+      throw refused;
+    }
+    List<String> changes = hal9.route(target, reason);
     out.line(changes.isEmpty() ? "No change: " + name + " is " + describe(Routing.Flag.at(percent)) + " already." : String.join("\n", changes));
-    Map<String, Object> fields = document(hal9.routing());
+    Map<String, Object> fields = StatusDocument.of(hal9.routing());
     fields.put("changes", changes);
     return fields;
   }
@@ -101,24 +119,5 @@ final class FlagsCommand implements Runnable {
 
   private static String describe(Routing.Flag flag) {
     return (flag.enabled() ? "on" : "off") + " " + flag.percentage() + "%";
-  }
-
-  static Map<String, Object> document(Routing routing) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("phase", routing.phase());
-    Map<String, Object> traffic = new LinkedHashMap<>();
-    traffic.put("hierarchical", routing.hierarchicalPercent());
-    traffic.put("flat", routing.flatPercent());
-    traffic.put("mirrored", routing.mirrored());
-    fields.put("traffic", traffic);
-    Map<String, Object> flags = new LinkedHashMap<>();
-    routing.flags().forEach((name, flag) -> {
-      Map<String, Object> value = new LinkedHashMap<>();
-      value.put("enabled", flag.enabled());
-      value.put("percentage", flag.percentage());
-      flags.put(name, value);
-    });
-    fields.put("flags", flags);
-    return fields;
   }
 }

@@ -27,6 +27,7 @@ import picocli.CommandLine;
       PauseCommand.class,
       ResumeCommand.class,
       EventsCommand.class,
+      DashboardCommand.class,
       FlagsCommand.class,
       RolloutCommand.class,
       BenchCommand.class,

@@ -60,6 +60,24 @@ final class Output {
     }
   }
 
+  /**
+   * A long command's document of what it started (a server's address), printed at once on one line, for a pipeline
+   * to read while the command goes on; nothing in text mode.
+   */
+  void started(String command, Map<String, Object> fields) {
+    if (json) {
+      Map<String, Object> document = new LinkedHashMap<>();
+      document.put("ok", true);
+      document.put("command", command);
+      document.putAll(fields);
+      try {
+        out.println(JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(document));
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
   /** Prints the failure and returns its exit code. */
   int failure(String command, Hal9MigrateException e, int exitCode) {
     return failure(command, e, exitCode, Map.of());

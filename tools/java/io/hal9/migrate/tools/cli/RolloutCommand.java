@@ -9,6 +9,8 @@ import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.engine.api.Routing;
 import io.hal9.migrate.engine.api.Status;
 import io.hal9.migrate.engine.api.StepState;
+import io.hal9.migrate.tools.monitoring.StatusDocument;
+import io.hal9.migrate.tools.rollout.ClusterView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,10 +32,16 @@ final class RolloutCommand implements Runnable {
   @Command(name = "status", description = "The phase, traffic and flags, and each rollout step: its state, the bake"
       + " baked and left, and its gates' and triggers' last readings.")
   static final class RolloutStatus extends EngineCommand {
+    @picocli.CommandLine.Mixin ClusterOption cluster;
+
     @Override
     Map<String, Object> execute(Hal9Migrate hal9) throws JsonProcessingException {
       Routing routing = hal9.routing();
       FlagsCommand.print(out, routing);
+      ClusterView view = cluster.read();
+      if (view != null) {
+        out.line(view.describe() + (view.holds(routing) ? " (as the table says)" : " (NOT what the table says)"));
+      }
       List<Map<String, Object>> steps = new ArrayList<>();
       for (Status.VersionStatus version : hal9.status().versions()) {
         for (Status.StepStatus step : version.steps()) {
@@ -42,7 +50,13 @@ final class RolloutCommand implements Runnable {
           }
         }
       }
-      Map<String, Object> fields = FlagsCommand.document(routing);
+      Map<String, Object> fields = StatusDocument.of(routing);
+      if (view != null) {
+        Map<String, Object> held = new LinkedHashMap<>();
+        held.put("description", view.describe());
+        held.put("matchesTable", view.holds(routing));
+        fields.put("cluster", held);
+      }
       fields.put("steps", steps);
       return fields;
     }

@@ -78,6 +78,7 @@ final class RunCommand extends EngineCommand {
     for (StepOutcome step : result.steps()) {
       rows += step.rows();
       out.line(String.format("  V%-6s %-24s %-12s %-13s %,d rows", step.version(), step.id(), step.type(), step.result().label(), step.rows()));
+      step.preview().forEach(line -> out.line("          " + line));
     }
     if (result.dryRun()) {
       out.line(result.steps().isEmpty() ? "Dry run: nothing to do, the database is up to date."
@@ -102,6 +103,9 @@ final class RunCommand extends EngineCommand {
       step.put("state", s.result().label());
       step.put("rows", s.rows());
       step.put("millis", s.elapsed().toMillis());
+      if (result.dryRun()) {
+        step.put("preview", s.preview());
+      }
       return step;
     }).toList());
     return fields;

@@ -1,14 +1,12 @@
 package io.hal9.migrate.tools.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hal9.migrate.engine.api.ErrorCode;
 import io.hal9.migrate.engine.api.Hal9Migrate;
 import io.hal9.migrate.engine.api.Hal9MigrateException;
-import io.hal9.migrate.engine.api.LockInfo;
 import io.hal9.migrate.engine.api.Status;
 import io.hal9.migrate.engine.api.StepState;
+import io.hal9.migrate.tools.monitoring.StatusDocument;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.HashMap;
@@ -22,7 +20,6 @@ import picocli.CommandLine.Option;
 
 @Command(name = "status", description = "Show every version and step with its state and rows, and who holds the lock.")
 final class StatusCommand extends EngineCommand {
-  private static final ObjectMapper COUNTERS = new ObjectMapper();
   private static final String CLEAR_SCREEN = "\033[H\033[2J";
 
   @Option(names = "--watch", description = "Redraw every --interval until interrupted, with rows/s and ETA of running steps.")
@@ -43,7 +40,7 @@ final class StatusCommand extends EngineCommand {
     Status status = hal9.status();
     while (watch) {
       if (out.json()) {
-        out.success("status", document(status));
+        out.success("status", StatusDocument.of(status));
       } else {
         if (System.console() != null) {
           out.raw(CLEAR_SCREEN);
@@ -55,7 +52,7 @@ final class StatusCommand extends EngineCommand {
       status = hal9.status();
     }
     print(status);
-    return document(status);
+    return StatusDocument.of(status);
   }
 
   void print(Status status) {
@@ -95,51 +92,6 @@ final class StatusCommand extends EngineCommand {
     return String.format(Locale.ROOT, ", %.0f rows/s%s", rate, eta);
   }
 
-  static Map<String, Object> document(Status status) {
-    Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("versions", status.versions().stream().map(version -> {
-      Map<String, Object> v = new LinkedHashMap<>();
-      v.put("version", version.version());
-      v.put("description", version.description());
-      v.put("state", version.state().label());
-      v.put("steps", version.steps().stream().map(StatusCommand::step).toList());
-      return v;
-    }).toList());
-    fields.put("lock", status.lock().map(StatusCommand::lock).orElse(null));
-    fields.put("paused", status.paused().map(p -> {
-      Map<String, Object> paused = new LinkedHashMap<>();
-      paused.put("since", p.since());
-      paused.put("by", p.by());
-      return paused;
-    }).orElse(null));
-    return fields;
-  }
-
-  private static Map<String, Object> step(Status.StepStatus step) {
-    Map<String, Object> s = new LinkedHashMap<>();
-    s.put("id", step.id());
-    s.put("type", step.type());
-    s.put("state", step.state().label());
-    s.put("rows", step.rows());
-    s.put("expected", step.expected() < 0 ? null : step.expected());
-    s.put("heldBy", step.heldBy());
-    s.put("updatedAt", step.updatedAt());
-    s.put("attempts", step.attempts());
-    s.put("error", step.error());
-    if (step.counters() != null) {
-      s.put("counters", counterTree(step.counters()));
-    }
-    return s;
-  }
-
-  private static JsonNode counterTree(String json) {
-    try {
-      return COUNTERS.readTree(json);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("unreadable step counters: " + json, e);
-    }
-  }
-
   /**
    * A step's own counts on one line, such as {@code (migrated 10, skipped 2, rejected 1)}. Nested values too: an
    * object in parentheses, a list as its length, its items counted by their {@code status} when they have one
@@ -149,7 +101,7 @@ final class StatusCommand extends EngineCommand {
     if (json == null) {
       return Optional.empty();
     }
-    JsonNode tree = counterTree(json);
+    JsonNode tree = StatusDocument.counters(json);
     return tree.isEmpty() && tree.isContainerNode() ? Optional.empty() : Optional.of(oneLine(tree));
   }
 
@@ -173,17 +125,4 @@ final class StatusCommand extends EngineCommand {
     }
     return value.asText();
   }
-
-  private static Map<String, Object> lock(LockInfo holder) {
-    Map<String, Object> lock = new LinkedHashMap<>();
-    lock.put("host", holder.host());
-    lock.put("pid", holder.pid());
-    lock.put("since", holder.since());
-    lock.put("leaseUntil", holder.leaseUntil());
-    lock.put("epoch", holder.epoch());
-    lock.put("heartbeat", holder.heartbeat());
-    lock.put("deadBecause", holder.deadBecause());
-    return lock;
-  }
-
 }

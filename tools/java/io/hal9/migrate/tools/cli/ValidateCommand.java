@@ -2,6 +2,7 @@ package io.hal9.migrate.tools.cli;
 
 import io.hal9.migrate.engine.api.Hal9Migrate;
 import io.hal9.migrate.engine.api.Status;
+import io.hal9.migrate.tools.monitoring.StatusDocument;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -23,7 +24,7 @@ final class ValidateCommand extends EngineCommand {
     if (!later.isEmpty()) {
       out.line("Checked when they run (an earlier pending step may change the schema): " + String.join(", ", later) + ".");
     }
-    Map<String, Object> fields = StatusCommand.document(status);
+    Map<String, Object> fields = StatusDocument.of(status);
     if (database) {
       fields.put("checkedWhenRun", later);
     }

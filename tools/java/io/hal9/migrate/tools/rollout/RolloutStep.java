@@ -8,9 +8,11 @@ import io.hal9.migrate.engine.spi.Param;
 import io.hal9.migrate.engine.spi.PrometheusQuery;
 import io.hal9.migrate.engine.spi.Step;
 import io.hal9.migrate.engine.spi.StepContext;
+import io.hal9.migrate.engine.spi.StepPreview;
 import io.hal9.migrate.tools.ToolCode;
 import io.hal9.migrate.tools.health.HealthTarget;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -256,6 +258,39 @@ final class RolloutStep implements Step {
       }
       return null;
     });
+  }
+
+  /** The phase's changes against the routing now, then each gate and trigger read once. */
+  @Override
+  public List<String> preview(StepPreview preview) throws Exception {
+    Routing now = preview.routing();
+    Routing target = target(now);
+    List<String> lines = new ArrayList<>();
+    lines.add("routing: " + now + " -> " + target + (cluster == null ? " (the table only)" : " (table and "
+        + cluster.describeConfigMap() + ", " + cluster.traffic().describe(cluster.namespace()) + ")"));
+    lines.add("bake " + Param.text(bake) + ", looking every " + Param.text(interval));
+    PrometheusQuery prometheus = preview.prometheus().orElse(null);
+    try (HealthTarget health = HealthTarget.of(preview.dataSource())) {
+      for (Signal gate : gates) {
+        lines.add("gate " + once(gate, prometheus, health, "would hold", "would not hold") + " (needs " + gate.bound() + ")");
+      }
+      for (Signal trigger : triggers) {
+        lines.add("trigger " + once(trigger, prometheus, health, "quiet", "would fire") + " (fires once not " + trigger.bound() + ")");
+      }
+    }
+    return lines;
+  }
+
+  private static String once(Signal signal, PrometheusQuery prometheus, HealthTarget health, String within, String beyond) {
+    if (signal.query() != null && prometheus == null) {
+      return signal.name() + " not evaluated (no --prometheus)";
+    }
+    try {
+      Signal.Reading reading = signal.read(prometheus, health);
+      return reading.text() + (reading.noData() ? "" : reading.within() ? ": " + within : ": " + beyond);
+    } catch (IllegalStateException unanswered) {
+      return signal.name() + " unanswered: " + unanswered.getMessage();
+    }
   }
 
   @Override

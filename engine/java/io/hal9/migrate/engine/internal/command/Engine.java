@@ -87,6 +87,11 @@ public final class Engine implements AutoCloseable {
     return database;
   }
 
+  /** The target database, unfenced: for what only reads (a dry run's preview). */
+  DataSource dataSource() {
+    return dataSource;
+  }
+
   /** jOOQ on the target database, for reads only (see {@link ReadOnly}). */
   DSLContext reads() {
     return reads;

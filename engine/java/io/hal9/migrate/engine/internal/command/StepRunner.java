@@ -62,7 +62,7 @@ final class StepRunner {
       throw failed(e, run, started);
     }
     Duration elapsed = finished(info, Ending.DONE, run.rows(), started);
-    return new StepOutcome(info.version(), info.id(), info.type(), StepOutcome.Result.DONE, run.rows(), elapsed);
+    return new StepOutcome(info.version(), info.id(), info.type(), StepOutcome.Result.DONE, run.rows(), elapsed, List.of());
   }
 
   private static Event startEvent(StepDefinition definition, StepCheckpoint checkpoint, StepRun run) {

@@ -9,10 +9,13 @@ import io.hal9.migrate.support.Cli;
 import io.hal9.migrate.support.OnBothDatabases;
 import io.hal9.migrate.support.Plans;
 import io.hal9.migrate.support.TestDatabase;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -22,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JsonShapesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Set<String> VARYING = Set.of("runId", "millis", "executionMillis", "installedOn", "installedBy",
-      "updatedAt", "at", "run");
+      "updatedAt", "at", "run", "by");
 
   @TempDir Path dir;
 
@@ -93,6 +96,31 @@ class JsonShapesTest {
   }
 
   @OnBothDatabases
+  void flagsAndTheRollout(TestDatabase db) throws Exception {
+    Plans.in(dir).file("V1__canary.yaml", "steps:\n  - id: canary\n    type: rollout\n    phase: canary\n    bake: 1s\n"
+        + "    interval: 1s\n    rollback-when: []\n");
+    Cli cli = new Cli(db, dir);
+    assertThat(cli.run("run").exit()).isZero();
+
+    assertShape(cli.run("flags", "set", "cognitive_layers", "10", "--json"), """
+        {"ok": true, "command": "flags set", "phase": "canary", "traffic": {"hierarchical": 5, "flat": 95, "mirrored": false},
+         "flags": {"cognitive_layers": {"enabled": true, "percentage": 10}, "hierarchical_routing": {"enabled": true, "percentage": 100}},
+         "changes": ["flag cognitive_layers: unset -> on 10%"]}
+        """);
+    assertShape(cli.run("flags", "list", "--history", "1", "--json"), """
+        {"ok": true, "command": "flags list", "phase": "canary", "traffic": {"hierarchical": 5, "flat": 95, "mirrored": false},
+         "flags": {"cognitive_layers": {"enabled": true, "percentage": 10}, "hierarchical_routing": {"enabled": true, "percentage": 100}},
+         "history": [{"id": 4, "at": "*", "subject": "flag cognitive_layers", "from": null, "to": "on 10%", "by": "*", "run": null,
+                      "step": null, "reason": "flags set cognitive_layers 10"}]}
+        """);
+    assertShape(cli.run("rollout", "status", "--json"), """
+        {"ok": true, "command": "rollout status", "phase": "canary", "traffic": {"hierarchical": 5, "flat": 95, "mirrored": false},
+         "flags": {"cognitive_layers": {"enabled": true, "percentage": 10}, "hierarchical_routing": {"enabled": true, "percentage": 100}},
+         "steps": [{"version": "1", "id": "canary", "state": "done", "bakedSeconds": 1, "bakeSeconds": 1, "readings": [], "error": null}]}
+        """);
+  }
+
+  @OnBothDatabases
   void anErrorIsItsCodeMessageExitCodeAndDetails(TestDatabase db) throws Exception {
     Plans.in(dir).file("V1__x.yaml", "steps:\n  - id: a\n    type: sql\n    sqll: SELECT 1\n");
 
@@ -103,6 +131,22 @@ class JsonShapesTest {
           "code": "PLAN_INVALID", "message": "plan %1$s is invalid (1 problem)", "exitCode": 2, "details": [
             "%1$s/V1__x.yaml:4: step 'a': unknown key 'sqll' for type sql (known: sql, file, undo, transaction)"]}}
         """.formatted(dir));
+  }
+
+  /** {@code dashboard} serves until stopped: its first line, {"ok":true,"command":"dashboard","url":...}, is StatusPageTest's. */
+  @Test
+  void aDashboardThatCannotServeIsAUsageError() throws Exception {
+    try (TestDatabase db = TestDatabase.h2(); ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Plans.in(dir).file("V1__x.yaml", "steps:\n  - id: a\n    type: sql\n    sql: SELECT 1\n");
+      int port = busy.getLocalPort();
+      Cli.Result refused = new Cli(db, dir).run("dashboard", "--port", String.valueOf(port), "--json");
+      assertThat(refused.exit()).isEqualTo(2);
+      assertShape(refused, """
+          {"ok": false, "command": "dashboard", "error": {
+            "code": "USAGE", "message": "--port %1$d: cannot serve on 127.0.0.1:%1$d: Address already in use", "exitCode": 2,
+            "details": []}}
+          """.formatted(port));
+    }
   }
 
   private static void assertShape(Cli.Result result, String expected) throws Exception {

@@ -38,6 +38,13 @@ class RolloutStepTest {
       Plans plans = Plans.in(dir.resolve("plans"))
           .file("V1__shadow.yaml", phase("shadow", "shadow", "3s", "0.001", "2s", ""));
       Cli cli = new Cli(db, plans.path());
+      Cli.Result dryRun = cli.run("run", "--dry-run", "--prometheus", prometheus.url());
+      assertThat(dryRun.exit()).as(dryRun.toString()).isZero();
+      assertThat(dryRun.out()).contains("routing: no phase: hierarchical 0%, flags none -> shadow: hierarchical 0% (mirrored 100%),"
+          + " flags shadow_mode 100% (the table only)").contains("bake 3s, looking every 1s").contains("gate error-rate ")
+          .containsPattern("gate p99 (0\\.[0-9]+ <= 0\\.1: would hold|has no data) \\(needs <= 0\\.1\\)")
+          .contains("(fires once not <= 0.01 for 2s)");
+      assertThat(db.tables()).as("a dry run writes nothing").noneMatch(t -> t.startsWith("hal9_"));
       Cli.Result shadow = cli.run("run", "--prometheus", prometheus.url());
       assertThat(shadow.exit()).as(shadow.toString()).isZero();
       assertThat(db.queryRows("SELECT phase, hierarchical_percent, mirrored FROM hal9_routing")).containsExactly("shadow|0|"
@@ -99,6 +106,18 @@ class RolloutStepTest {
           .containsExactly("p99 has no data: the gate is not held until it has");
       assertThat(db.queryRows("SELECT phase, hierarchical_percent FROM hal9_routing")).containsExactly("null|0");
     }
+  }
+
+  @OnBothDatabases
+  void healthGatesFailingLooksInARowPutThePreviousPhaseBack(TestDatabase db) throws Exception {
+    Path plans = Plans.in(dir.resolve("plans")).file("V1__canary.yaml", "steps:\n  - id: canary\n    type: rollout\n"
+        + "    phase: canary\n    bake: 1m\n    interval: 1s\n    rollback-when: []\n    max-failed-health-checks: 2\n"
+        + "    gates:\n      - {health: {check: neurons}}\n").path();
+    Cli.Result run = new Cli(db, plans).run("run");
+    assertThat(run.exit()).as(run.toString()).isEqualTo(5);
+    assertThat(run.err()).contains("canary: trigger 2 failed health checks in a row: health neurons failed: ");
+    assertThat(db.queryRows("SELECT phase, hierarchical_percent FROM hal9_routing")).containsExactly("null|0");
+    assertThat(db.queryRows("SELECT severity FROM hal9_events WHERE event_type = 'routing_rolled_back'")).containsExactly("critical");
   }
 
   @OnBothDatabases
