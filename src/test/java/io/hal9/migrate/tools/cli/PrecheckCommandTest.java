@@ -28,6 +28,7 @@ import java.util.OptionalDouble;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -183,11 +184,14 @@ class PrecheckCommandTest {
     private static final double MEMORY_LIMIT = 1e9;
 
     final AtomicReference<Double> memory;
+    /** Held here: Micrometer's function counters and gauges keep their object only weakly. */
+    private final AtomicLong started;
     private final HttpServer server;
     private final ScheduledExecutorService requests;
 
-    private Pod(AtomicReference<Double> memory, HttpServer server, ScheduledExecutorService requests) {
+    private Pod(AtomicReference<Double> memory, AtomicLong started, HttpServer server, ScheduledExecutorService requests) {
       this.memory = memory;
+      this.started = started;
       this.server = server;
       this.requests = requests;
     }
@@ -195,8 +199,8 @@ class PrecheckCommandTest {
     static Pod start(double cpu, double memoryShare) throws Exception {
       PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       Tags pod = Tags.of("namespace", "hal9", "pod", "hal9-0", "container", "hal9");
-      long started = System.nanoTime();
-      FunctionCounter.builder("container.cpu.usage.seconds", started, t -> cpu * (System.nanoTime() - t) / 1e9)
+      AtomicLong started = new AtomicLong(System.nanoTime());
+      FunctionCounter.builder("container.cpu.usage.seconds", started, t -> cpu * (System.nanoTime() - t.get()) / 1e9)
           .tags(pod).register(registry);
       AtomicReference<Double> memory = new AtomicReference<>(memoryShare);
       Gauge.builder("container.memory.working.set.bytes", memory, m -> m.get() * MEMORY_LIMIT).tags(pod).register(registry);
@@ -215,7 +219,7 @@ class PrecheckCommandTest {
       server.start();
       ScheduledExecutorService requests = Executors.newSingleThreadScheduledExecutor();
       requests.scheduleAtFixedRate(() -> flat.record(Duration.ofMillis(2)), 0, 10, TimeUnit.MILLISECONDS);
-      return new Pod(memory, server, requests);
+      return new Pod(memory, started, server, requests);
     }
 
     LocalServer.ScrapeTarget target() {
@@ -228,7 +232,7 @@ class PrecheckCommandTest {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (true) {
         OptionalDouble seen = query.max(Precheck.MEMORY_QUERY);
-        if (seen.isPresent() && seen.getAsDouble() == memoryShare && query.max(CPU_NOW).isPresent()
+        if (seen.isPresent() && seen.getAsDouble() == memoryShare && query.max(CPU_NOW).orElse(0) > 0
             && query.max(Precheck.LATENCY_QUERY).isPresent()) {
           return;
         }
