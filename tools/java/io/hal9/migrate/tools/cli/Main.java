@@ -32,6 +32,7 @@ import picocli.CommandLine;
       RolloutCommand.class,
       BenchCommand.class,
       HealthCommand.class,
+      PrecheckCommand.class,
       ConfigCommand.class,
       ScaleCommand.class,
       CommandLine.HelpCommand.class

@@ -20,7 +20,7 @@ public final class HealthChecks {
 
   static {
     kind("database", DatabaseCheck::new, "max-latency-ms");
-    kind("disk", DiskCheck::new, "path", "warn-used-percent", "max-used-percent");
+    kind("disk", DiskCheck::new, "path", "warn-used-percent", "max-used-percent", "min-free-bytes");
     kind("port", PortCheck::new, "address", "expect");
     kind("neurons", NeuronsCheck::new, "table", "id-column", "layer-column", "state-column", "required", "sample",
         "max-latency-ms", "max-invalid");
