@@ -62,6 +62,16 @@ class HealthCommandTest {
   }
 
   @Test
+  void aDiskWithLessAvailableThanMinFreeBytesFails() throws Exception {
+    Plans.in(dir).file("checks.yaml", "checks:\n  - check: disk\n    path: .\n    max-used-percent: 100\n"
+        + "    min-free-bytes: 1.0e18\n");
+    Cli.Result json = Cli.withoutDatabase(dir).run("health", "--checks", dir.resolve("checks.yaml").toString(), "--json");
+    assertThat(json.exit()).as(json.toString()).isEqualTo(5);
+    assertThat(json.json().at("/checks/0/limits/minFreeBytes").asLong()).isEqualTo(1_000_000_000_000_000_000L);
+    assertThat(json.json().at("/checks/0/message").asText()).contains(" GiB available < min 931322574.6 GiB (used ");
+  }
+
+  @Test
   void aMissingEmbeddedDatabaseFailsTheCheckAndIsNotCreated() {
     Path file = dir.resolve("absent/hal9");
 
