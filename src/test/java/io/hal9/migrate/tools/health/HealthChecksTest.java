@@ -163,7 +163,7 @@ class HealthChecksTest {
         + "{\"check\":\"port\",\"address\":\"h:1\",\"expect\":\"open\"}]"), dir, (index, key, message) -> problems.add(index + " " + message));
 
     assertThat(problems).containsExactly(
-        "0 check 1 (disk): key 'colour': unknown key (known: max-used-percent, path, warn-used-percent)",
+        "0 check 1 (disk): key 'colour': unknown key (known: max-used-percent, min-free-bytes, path, warn-used-percent)",
         "0 check 1 (disk): key 'max-used-percent': expected a percentage from 0 to 100, got 120",
         "1 check 2 (port): key 'address': expected host:port with a port from 1 to 65535, got 'localhost'",
         "2 check 3: expected 'check:' one of database, disk, port, neurons, checkpoint-lag, config, got \"dsik\"",
