@@ -271,6 +271,16 @@ public final class CheckpointStore {
     return RoutingTable.abortRequestedBy(dsl);
   }
 
+  /** The partitions of partitioned steps, and their claims. */
+  public Partitions partitions() {
+    return new Partitions(dataSource, dsl, locks, events);
+  }
+
+  /** Whether the engine's tables know partitions: read-only commands do not upgrade tables older than V8. */
+  public boolean partitioned() {
+    return exists(PARTITIONS, null);
+  }
+
   /** The snapshots and rejects of one data step. */
   public RowRecords rows(String stepId) {
     return new RowRecords(dsl, stepId);

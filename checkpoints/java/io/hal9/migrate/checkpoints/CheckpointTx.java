@@ -7,6 +7,7 @@ import static org.jooq.impl.DSL.inline;
 import java.util.ArrayList;
 import java.util.List;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 
 /**
  * One fenced transaction of the lock holder, and the checkpoint transitions it can record: everything written
@@ -144,8 +145,47 @@ public final class CheckpointTx {
         .execute();
   }
 
+  /**
+   * Splits the step into {@code ranges}, partitions 1..n, unclaimed, replacing any it had (an apply's, once its
+   * rollback splits it anew).
+   */
+  public void partitioned(String stepId, boolean undo, List<KeyRange> ranges) {
+    tx.deleteFrom(PARTITIONS).where(PART_STEP.eq(stepId)).execute();
+    var insert = tx.insertInto(PARTITIONS, PART_STEP, PART_NO, PART_DIRECTION, PART_LOWER, PART_UPPER, PART_STATE, PART_ROWS,
+        PART_EXPECTED, PART_EPOCH, PART_CLAIMS, PART_UPDATED);
+    for (int i = 0; i < ranges.size(); i++) {
+      KeyRange range = ranges.get(i);
+      insert = insert.values(DSL.val(stepId), DSL.val(i + 1), DSL.val(undo ? "undo" : "apply"), DSL.val(range.lower()),
+          DSL.val(range.upper()), DSL.val(PartitionState.PENDING.label()), DSL.val(0L), DSL.val(range.rows()), DSL.val(0L),
+          DSL.val(0), currentLocalDateTime());
+    }
+    insert.execute();
+  }
+
+  /** A partition's committed batch: its cursor, rows and counters so far. */
+  public void partitionProgressed(Partition partition, String cursor, long rows, String counters) {
+    tx.update(PARTITIONS)
+        .set(PART_CURSOR, cursor)
+        .set(PART_ROWS, rows)
+        .set(PART_COUNTERS, counters)
+        .set(PART_UPDATED, currentLocalDateTime())
+        .where(PART_STEP.eq(partition.stepId()).and(PART_NO.eq(partition.number())))
+        .execute();
+  }
+
+  public void partitionDone(Partition partition) {
+    tx.update(PARTITIONS)
+        .set(PART_STATE, PartitionState.DONE.label())
+        .setNull(PART_LEASE_UNTIL)
+        .set(PART_UPDATED, currentLocalDateTime())
+        .set(PART_FINISHED, currentLocalDateTime())
+        .where(PART_STEP.eq(partition.stepId()).and(PART_NO.eq(partition.number())))
+        .execute();
+  }
+
   /** After a rollback the step starts from scratch on the next run. */
   public void rolledBack(String stepId) {
+    tx.deleteFrom(PARTITIONS).where(PART_STEP.eq(stepId)).execute();
     tx.update(STEPS)
         .set(STEP_STATE, StepState.ROLLED_BACK.label())
         .setNull(STEP_CURSOR)
@@ -184,5 +224,6 @@ public final class CheckpointTx {
     tx.deleteFrom(STEPS).where(STEP_ID.eq(stepId)).execute();
     tx.deleteFrom(SNAPSHOTS).where(SNAPSHOT_STEP.eq(stepId)).execute();
     tx.deleteFrom(REJECTS).where(REJECT_STEP.eq(stepId)).execute();
+    tx.deleteFrom(PARTITIONS).where(PART_STEP.eq(stepId)).execute();
   }
 }

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * first and fenced last (its last statement locks the lease row and checks the epoch): a runner that lost its lease
  * commits nothing of it.
  */
-public final class CheckpointWriter {
+public final class CheckpointWriter implements FencedWriter {
   private static final Logger log = LoggerFactory.getLogger(CheckpointWriter.class);
   /** Attempts to record a failure, each on a fresh connection: the one that failed may be broken. */
   private static final int FAILURE_ATTEMPTS = 5;
@@ -37,6 +37,7 @@ public final class CheckpointWriter {
    * Connections for a step's writes outside {@link #inTransaction} (Flyway's migrations, statements that cannot run in
    * a transaction): each commit, and each statement in autocommit mode, fails once the lock is lost.
    */
+  @Override
   public DataSource fencedDataSource() {
     return fenced;
   }
@@ -45,6 +46,7 @@ public final class CheckpointWriter {
    * @throws LockLostException when the lease was taken over; nothing of the transaction is committed (its events
    *     included)
    */
+  @Override
   public <T> T inTransaction(Function<CheckpointTx, T> work) {
     CheckpointTx[] done = new CheckpointTx[1];
     T committed = dsl.transactionResult(cfg -> {
@@ -60,13 +62,6 @@ public final class CheckpointWriter {
     return committed;
   }
 
-  public void run(Consumer<CheckpointTx> work) {
-    inTransaction(tx -> {
-      work.accept(tx);
-      return null;
-    });
-  }
-
   /**
    * Records a failure in a transaction of its own, after {@code first} (what the failed transaction would have
    * written first: an atomic step's started mark). The failure may be the database's, its connections cut (a
@@ -76,11 +71,17 @@ public final class CheckpointWriter {
    * @throws LockLostException when the lock turns out to be lost: the record is fenced like any write
    * @throws RuntimeException the last attempt's failure, when none got through
    */
+  @Override
   public void failed(String stepId, String error, Consumer<CheckpointTx> first) {
+    failed(this, stepId, error, first);
+  }
+
+  /** The failure record of any fenced writer, each attempt on a fresh connection. */
+  static void failed(FencedWriter writer, String stepId, String error, Consumer<CheckpointTx> first) {
     long backoff = 100;
     for (int attempt = 1; ; attempt++) {
       try {
-        run(tx -> {
+        writer.run(tx -> {
           first.accept(tx);
           tx.failed(stepId, error);
         });
@@ -100,6 +101,7 @@ public final class CheckpointWriter {
   }
 
   /** Whether the lease's heartbeat found the lock lost: no query, for a runner that waits between batches. */
+  @Override
   public boolean leaseLost() {
     return lease.lost();
   }
@@ -110,6 +112,7 @@ public final class CheckpointWriter {
    * pool may hand the broken connection out again. Empty while the lock is held, or when the lease's connection
    * cannot tell (then the fenced failure record decides).
    */
+  @Override
   public Optional<LockLostException> lostLock() {
     Optional<LockLostException> lost = lease.lostTo();
     if (lost.isEmpty() && lease.lost()) {

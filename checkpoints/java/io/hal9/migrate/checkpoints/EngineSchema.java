@@ -54,7 +54,7 @@ public final class EngineSchema {
   static void migrate(DataSource dataSource) {
     JavaMigration[] migrations = {new V1__Engine_tables(), new V2__Row_snapshots_and_rejects(), new V3__Typed_row_keys(),
         new V4__Opaque_snapshots_and_undo_records(), new V5__Snapshots_compressed_with_lz4(), new V6__Events_pause_and_progress(),
-        new V7__Routing_and_flags()};
+        new V7__Routing_and_flags(), new V8__Partitions()};
     if (upToDate(dataSource, migrations)) {
       return;
     }
@@ -336,6 +336,36 @@ public final class EngineSchema {
       dsl.alterTable(STEPS).addColumn(STEP_HELD, SQLDataType.VARCHAR(500)).execute();
       dsl.alterTable(LOCK).addColumn(LOCK_PAUSED_AT).execute();
       dsl.alterTable(LOCK).addColumn(LOCK_PAUSED_BY, SQLDataType.VARCHAR(255)).execute();
+    }
+  }
+
+  /** Partitioned steps: each partition a key range with its own cursor, counters, owner, lease and epoch. */
+  static final class V8__Partitions extends BaseJavaMigration {
+    @Override
+    public void migrate(Context context) {
+      DSLContext dsl = Databases.dsl(context.getConnection());
+      dsl.createTable(PARTITIONS)
+          .column(PART_STEP, SQLDataType.VARCHAR(200).notNull())
+          .column(PART_NO, SQLDataType.INTEGER.notNull())
+          .column(PART_DIRECTION, SQLDataType.VARCHAR(8).notNull())
+          .column(PART_LOWER)
+          .column(PART_UPPER)
+          .column(PART_STATE, SQLDataType.VARCHAR(16).notNull())
+          .column(PART_CURSOR)
+          .column(PART_ROWS, SQLDataType.BIGINT.notNull())
+          .column(PART_EXPECTED)
+          .column(PART_COUNTERS)
+          .column(PART_EPOCH, SQLDataType.BIGINT.notNull())
+          .column(PART_RUN)
+          .column(PART_HOST)
+          .column(PART_PID)
+          .column(PART_LEASE_UNTIL)
+          .column(PART_HEARTBEAT)
+          .column(PART_CLAIMS, SQLDataType.INTEGER.notNull())
+          .column(PART_UPDATED)
+          .column(PART_FINISHED)
+          .constraint(constraint("hal9_partitions_pk").primaryKey(PART_STEP, PART_NO))
+          .execute();
     }
   }
 }

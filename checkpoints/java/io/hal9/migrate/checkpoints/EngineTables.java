@@ -11,7 +11,7 @@ import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.SQLDataType;
 
-/** The engine's own tables, described once for jOOQ (no code generation: the schema is seven tables). */
+/** The engine's own tables, described once for jOOQ (no code generation: the schema is eleven tables). */
 final class EngineTables {
   private EngineTables() {}
 
@@ -127,11 +127,40 @@ final class EngineTables {
   static final Field<String> CHANGE_STEP = column(ROUTING_HISTORY, "step_id", SQLDataType.VARCHAR(EngineSchema.STEP_ID_LENGTH));
   static final Field<String> CHANGE_REASON = column(ROUTING_HISTORY, "reason", SQLDataType.VARCHAR(1000));
 
+  /**
+   * Since V8: a partitioned step's key ranges, (lower_key, upper_key] as typed JSON keys (null: open), each worked by
+   * one owner at a time with a cursor of its own; the epoch rises at each claim and fences the owner's commits.
+   */
+  static final Table<Record> PARTITIONS = table(unquotedName("hal9_partitions"));
+  static final Field<String> PART_STEP = column(PARTITIONS, "step_id", SQLDataType.VARCHAR(EngineSchema.STEP_ID_LENGTH));
+  static final Field<Integer> PART_NO = column(PARTITIONS, "partition_no", SQLDataType.INTEGER);
+  /** {@code apply} or {@code undo}: a rollback splits the step's snapshots anew. */
+  static final Field<String> PART_DIRECTION = column(PARTITIONS, "direction", SQLDataType.VARCHAR(8));
+  static final Field<String> PART_LOWER = column(PARTITIONS, "lower_key", SQLDataType.VARCHAR);
+  static final Field<String> PART_UPPER = column(PARTITIONS, "upper_key", SQLDataType.VARCHAR);
+  static final Field<String> PART_STATE = column(PARTITIONS, "state", SQLDataType.VARCHAR(16));
+  static final Field<String> PART_CURSOR = column(PARTITIONS, "cursor_value", SQLDataType.VARCHAR);
+  static final Field<Long> PART_ROWS = column(PARTITIONS, "rows_done", SQLDataType.BIGINT);
+  static final Field<Long> PART_EXPECTED = column(PARTITIONS, "rows_expected", SQLDataType.BIGINT);
+  static final Field<String> PART_COUNTERS = column(PARTITIONS, "counters", SQLDataType.VARCHAR);
+  static final Field<Long> PART_EPOCH = column(PARTITIONS, "epoch", SQLDataType.BIGINT);
+  static final Field<String> PART_RUN = column(PARTITIONS, "owner_run", SQLDataType.VARCHAR(64));
+  static final Field<String> PART_HOST = column(PARTITIONS, "owner_host", SQLDataType.VARCHAR(255));
+  static final Field<Long> PART_PID = column(PARTITIONS, "owner_pid", SQLDataType.BIGINT);
+  static final Field<LocalDateTime> PART_LEASE_UNTIL = column(PARTITIONS, "lease_until", SQLDataType.LOCALDATETIME);
+  static final Field<LocalDateTime> PART_HEARTBEAT = column(PARTITIONS, "heartbeat_at", SQLDataType.LOCALDATETIME);
+  static final Field<Integer> PART_CLAIMS = column(PARTITIONS, "claims", SQLDataType.INTEGER);
+  static final Field<LocalDateTime> PART_UPDATED = column(PARTITIONS, "updated_at", SQLDataType.LOCALDATETIME);
+  static final Field<LocalDateTime> PART_FINISHED = column(PARTITIONS, "finished_at", SQLDataType.LOCALDATETIME);
+
   /** Selected explicitly: records from a metadata-derived asterisk do not resolve these fields by name. */
   static final List<Field<?>> LOCK_COLUMNS =
       List.of(LOCK_ID, LOCK_EPOCH, LOCK_RUN, LOCK_HOST, LOCK_PID, LOCK_SINCE, LOCK_HEARTBEAT, LOCK_LEASE_UNTIL);
   static final List<Field<?>> STEP_COLUMNS = List.of(STEP_ID, STEP_VERSION, STEP_TYPE, STEP_CHECKSUM, STEP_STATE,
       STEP_CURSOR, STEP_ROWS, STEP_COUNTERS, STEP_UNDO, STEP_ATTEMPTS, STEP_ERROR, STEP_RUN, STEP_STARTED, STEP_UPDATED, STEP_FINISHED, STEP_EXPECTED, STEP_HELD);
+  static final List<Field<?>> PARTITION_COLUMNS = List.of(PART_STEP, PART_NO, PART_DIRECTION, PART_LOWER, PART_UPPER,
+      PART_STATE, PART_CURSOR, PART_ROWS, PART_EXPECTED, PART_COUNTERS, PART_EPOCH, PART_RUN, PART_HOST, PART_PID,
+      PART_LEASE_UNTIL, PART_HEARTBEAT, PART_CLAIMS, PART_UPDATED, PART_FINISHED);
   static final List<Field<?>> EVENT_COLUMNS =
       List.of(EVENT_ID, EVENT_AT, EVENT_RUN, EVENT_VERSION, EVENT_STEP, EVENT_TYPE, EVENT_SEVERITY, EVENT_MESSAGE);
   static final List<Field<?>> HISTORY_COLUMNS = List.of(HISTORY_RANK, HISTORY_VERSION, HISTORY_DESCRIPTION,

@@ -28,7 +28,13 @@ public enum EventType {
   ROUTING_ROLLED_BACK(Severity.CRITICAL),
   ROLLOUT_ABORT_REQUESTED(Severity.WARNING),
   /** Something a step wants an operator to see that does not stop it: a gate without data, a publish retried. */
-  STEP_WARNING(Severity.WARNING);
+  STEP_WARNING(Severity.WARNING),
+  /** A partitioned step's key space was split into partitions for workers to claim. */
+  PARTITIONED(Severity.INFO),
+  PARTITION_CLAIMED(Severity.INFO),
+  /** A partition whose owner's lease ran out was claimed by another: its owner stalled or died. */
+  PARTITION_TAKEN_OVER(Severity.WARNING),
+  PARTITION_DONE(Severity.INFO);
 
   /** How much an event matters: the {@code severity} label of the events metric. */
   public enum Severity {

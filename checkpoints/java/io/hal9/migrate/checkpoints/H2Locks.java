@@ -8,6 +8,9 @@ import static org.jooq.impl.DSL.inline;
 import java.util.List;
 import java.util.Locale;
 import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.SelectForUpdateStep;
+import org.jooq.SelectForStep;
 
 /**
  * H2 lists table locks per session, nothing finer: a runner's transaction is marked by a lock on hal9_runs (an
@@ -47,6 +50,15 @@ final class H2Locks implements LockDialect {
   public boolean epochSessionGone(DSLContext dsl, long epoch) {
     return false;
   }
+
+  /** H2 has no SKIP LOCKED: a second claimer waits for the first claim's short transaction, then finds the next row. */
+  @Override
+  public <R extends Record> SelectForStep<R> lockingFree(SelectForUpdateStep<R> select) {
+    return select.forUpdate();
+  }
+
+  @Override
+  public void limitIdleTransaction(DSLContext tx, long seconds) {}
 
   /**
    * Sessions stalled (idle for a second or more) in an open transaction that holds a lock on hal9_runs: only a runner

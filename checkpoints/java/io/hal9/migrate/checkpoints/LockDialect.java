@@ -1,6 +1,9 @@
 package io.hal9.migrate.checkpoints;
 
 import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.SelectForUpdateStep;
+import org.jooq.SelectForStep;
 
 /**
  * What the run lock does differently on each database: how a runner's transactions and sessions are marked as
@@ -40,4 +43,17 @@ public interface LockDialect {
    * the right to, the takeover still fences the runner, but may wait until it wakes up.
    */
   void endSessionsOf(DSLContext dsl, long epoch);
+
+  /**
+   * {@code select} locking the rows it returns, passing over rows another transaction holds where the database can
+   * (PostgreSQL's SKIP LOCKED): workers claiming partitions at once each get another one instead of queueing.
+   */
+  <R extends Record> SelectForStep<R> lockingFree(SelectForUpdateStep<R> select);
+
+  /**
+   * Has the database end {@code tx}'s session should it sit idle inside the transaction longer than {@code seconds}:
+   * a worker stopped (SIGSTOP, a frozen pod) in a partition's batch would otherwise hold its rows locked against
+   * whoever takes the partition over. Where the database has no such limit, the new owner waits for the old one.
+   */
+  void limitIdleTransaction(DSLContext tx, long seconds);
 }

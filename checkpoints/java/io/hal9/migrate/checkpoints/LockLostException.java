@@ -41,6 +41,14 @@ public final class LockLostException extends RuntimeException {
         + " and another runner may have taken over (see 'status')");
   }
 
+  /** A partition another owner claimed once this one's lease had run out (or that was released meanwhile). */
+  static LockLostException partition(Partition now, long myEpoch) {
+    String how = now.ownerRun() == null ? "released" : "claimed by " + now.owner();
+    return new LockLostException("lost partition " + now.number() + " of step '" + now.stepId() + "': this worker holds"
+        + " epoch " + myEpoch + " but the partition is at epoch " + now.epoch() + " (" + how + " after this worker's lease"
+        + " ran out)");
+  }
+
   /** The same loss, saying what the step had committed before it and what it did not. */
   public LockLostException committed(String what) {
     LockLostException described = new LockLostException(getMessage() + "; " + what);

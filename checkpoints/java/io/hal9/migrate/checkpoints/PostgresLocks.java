@@ -5,6 +5,9 @@ import static org.jooq.impl.DSL.inline;
 
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.SelectForUpdateStep;
+import org.jooq.SelectForStep;
 
 /**
  * PostgreSQL: advisory locks named after the epoch. The lease's session holds it exclusively for its life; every
@@ -67,6 +70,17 @@ final class PostgresLocks implements LockDialect {
         + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
         + " AND classid IN ({0}, {1}) AND objid = {2} AND objsubid = 2 AND pid <> pg_backend_pid()",
         inline(LEASE_KEY), inline(BATCH_KEY), inline(id(epoch))).fetch();
+  }
+
+  @Override
+  public <R extends Record> SelectForStep<R> lockingFree(SelectForUpdateStep<R> select) {
+    return select.forUpdate().skipLocked();
+  }
+
+  @Override
+  public void limitIdleTransaction(DSLContext tx, long seconds) {
+    tx.select(function("set_config", String.class, inline("idle_in_transaction_session_timeout"),
+        inline(seconds * 1000 + "ms"), inline(true))).fetch();
   }
 
   /** Most of these functions return void: read as Object, not converted. */

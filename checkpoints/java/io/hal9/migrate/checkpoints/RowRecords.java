@@ -36,10 +36,29 @@ public final class RowRecords {
 
   private final DSLContext dsl;
   private final String stepId;
+  /** The snapshot keys this view reads and removes: all, or one partition's of a rollback. */
+  private final Condition range;
 
   RowRecords(DSLContext dsl, String stepId) {
+    this(dsl, stepId, DSL.noCondition());
+  }
+
+  private RowRecords(DSLContext dsl, String stepId, Condition range) {
     this.dsl = dsl;
     this.stepId = stepId;
+    this.range = range;
+  }
+
+  /** The same records, their snapshots limited to the keys in (lower, upper] (null: open), one partition's. */
+  public RowRecords within(String lower, String upper) {
+    return new RowRecords(dsl, stepId, (lower == null ? DSL.noCondition() : SNAPSHOT_KEY.gt(lower))
+        .and(upper == null ? DSL.noCondition() : SNAPSHOT_KEY.le(upper)));
+  }
+
+  /** The step's snapshot keys in about equal ranges, for a partitioned rollback. */
+  public List<KeyRange> splitSnapshots(int parts) {
+    return KeyRanges.split(dsl, new KeyRanges.KeySpace(SNAPSHOTS, SNAPSHOT_STEP.eq(stepId), List.of(SNAPSHOT_KEY),
+        List.of(SNAPSHOT_KEY.asc()), r -> SNAPSHOT_KEY.gt(r.get(SNAPSHOT_KEY)), r -> r.get(SNAPSHOT_KEY)), parts);
   }
 
   public void snapshotted(DSLContext tx, List<RowSnapshot> rows) {
@@ -83,7 +102,7 @@ public final class RowRecords {
    * is where the next page starts.
    */
   public SnapshotPage snapshots(String afterKey, int limit) {
-    Condition after = SNAPSHOT_STEP.eq(stepId).and(afterKey == null ? DSL.noCondition() : SNAPSHOT_KEY.gt(afterKey));
+    Condition after = SNAPSHOT_STEP.eq(stepId).and(range).and(afterKey == null ? DSL.noCondition() : SNAPSHOT_KEY.gt(afterKey));
     // The whole primary key in the order: H2 then reads the first rows off the index instead of sorting every
     // snapshot of the step for each page (a 200,000-row rollback took 8 minutes instead of seconds).
     List<String> keys = dsl.select(SNAPSHOT_KEY).from(SNAPSHOTS).where(after).orderBy(SNAPSHOT_STEP, SNAPSHOT_KEY)
@@ -121,7 +140,7 @@ public final class RowRecords {
    * range H2 deletes off the primary key (an IN list of keys there scans all the step's snapshots per batch).
    */
   public void snapshotsRemovedThrough(DSLContext tx, String lastKey) {
-    tx.deleteFrom(SNAPSHOTS).where(SNAPSHOT_STEP.eq(stepId).and(SNAPSHOT_KEY.le(lastKey))).execute();
+    tx.deleteFrom(SNAPSHOTS).where(SNAPSHOT_STEP.eq(stepId).and(range).and(SNAPSHOT_KEY.le(lastKey))).execute();
   }
 
   public void rejected(DSLContext tx, List<RowReject> rows) {

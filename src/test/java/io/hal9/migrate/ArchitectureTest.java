@@ -103,11 +103,11 @@ class ArchitectureTest {
         "api.Checkpoints", "api.Configuration", "api.DataSources", "api.ErrorCode", "api.Event", "api.FailureCode", "api.Hal9Migrate",
         "api.Hal9MigrateException", "api.HistoryLine", "api.LockInfo", "api.MigrateResult", "api.ProgressListener",
         "api.RepairResult", "api.RollbackResult", "api.Routing", "api.RoutingChange", "api.Secrets", "api.Status", "api.StepOutcome", "api.StepState",
-        "api.VersionState",
+        "api.VersionState", "api.WorkResult",
         "spi.Batch", "spi.InvalidNeuronException", "spi.LocatedYaml", "spi.Neuron", "spi.NeuronTransform", "spi.Param",
         "spi.PlanProblem", "spi.Problems", "spi.PrometheusQuery", "spi.Reject", "spi.Rejects", "spi.Snapshot", "spi.Snapshots", "spi.Step",
         "spi.StepContext", "spi.StepDefinition", "spi.StepFile", "spi.StepPreview", "spi.StepType",
-        "spi.tables.Catalog", "spi.tables.Column", "spi.tables.ColumnType", "spi.tables.Identifier", "spi.tables.Keyset",
+        "spi.tables.BatchedTable", "spi.tables.Catalog", "spi.tables.Column", "spi.tables.ColumnType", "spi.tables.Identifier", "spi.tables.Keyset",
         "spi.tables.RowKey", "spi.tables.SqlNames", "spi.tables.UserTable");
   }
 }

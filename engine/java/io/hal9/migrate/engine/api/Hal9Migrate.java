@@ -5,6 +5,7 @@ import io.hal9.migrate.engine.internal.command.Engine;
 import io.hal9.migrate.engine.internal.command.EventsCommand;
 import io.hal9.migrate.engine.internal.command.HistoryCommand;
 import io.hal9.migrate.engine.internal.command.MigrateCommand;
+import io.hal9.migrate.engine.internal.command.WorkerCommand;
 import io.hal9.migrate.engine.internal.command.PauseCommand;
 import io.hal9.migrate.engine.internal.command.RoutingCommand;
 import io.hal9.migrate.engine.internal.command.RepairCommand;
@@ -60,6 +61,17 @@ public final class Hal9Migrate implements AutoCloseable {
   /** Realigns the database's record with the plans: accepts edited steps and/or forgets removed ones. */
   public RepairResult repair(boolean acceptChanged, boolean forgetMissing) {
     return new RepairCommand(engine, acceptChanged, forgetMissing).execute();
+  }
+
+  /**
+   * Works partitions of the plans' partitioned steps as runs split them, beside the runner and other workers, until the
+   * plans have nothing left to run or nothing was there to claim for {@code idle}.
+   *
+   * @throws Hal9MigrateException STEP_FAILED, LOCK_LOST (a partition claimed by another after this worker's lease ran
+   *     out), CHECKSUM_MISMATCH, STOPPED
+   */
+  public WorkResult work(java.time.Duration idle) {
+    return new WorkerCommand(engine, idle).execute();
   }
 
   public Status status() {

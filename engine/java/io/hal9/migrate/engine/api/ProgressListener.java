@@ -12,6 +12,9 @@ public interface ProgressListener {
   /** {@code total} is -1 until the step announces it. */
   default void batchCommitted(StepInfo step, long rowsDone, long total) {}
 
+  /** A batch of partition {@code partition} (from 1) of a partitioned step committed in this process. */
+  default void partitionCommitted(StepInfo step, int partition, long rowsDone, long total) {}
+
   /** How long one batch's transaction took: its writes, its checkpoint and the commit. */
   default void transactionCommitted(StepInfo step, Duration took) {}
 

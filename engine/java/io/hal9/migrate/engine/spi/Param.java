@@ -185,6 +185,14 @@ public record Param(String name, Kind kind, boolean required, boolean tuning, Ob
         tuning("throttle-above", Kind.NUMBER, null));
   }
 
+  /**
+   * {@code partitions}: the step's key space split into that many key ranges of about equal rows, worked side by side
+   * by the runner and {@code worker} processes. Tuning: a resumed step keeps the partitions it was split into.
+   */
+  public static Param partitions() {
+    return tuning("partitions", Kind.POSITIVE_INTEGER, 1);
+  }
+
   public static Param required(String name, Kind kind) {
     return new Param(name, kind, true, false, null);
   }

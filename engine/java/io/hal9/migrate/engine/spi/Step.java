@@ -1,6 +1,9 @@
 package io.hal9.migrate.engine.spi;
 
+import io.hal9.migrate.engine.spi.tables.BatchedTable;
 import java.util.List;
+import java.util.Optional;
+import org.jooq.DSLContext;
 
 /** A step ready to run: created from a validated definition by its {@link StepType}. */
 public interface Step {
@@ -10,6 +13,21 @@ public interface Step {
    * {@link StepContext#commit}; a step that returns normally is marked done.
    */
   void run(StepContext context) throws Exception;
+
+  /**
+   * What the step does once after its rows are done (an embedding step verifies its vectors): after {@link #run}, or,
+   * for a partitioned step, after every partition's run. Nothing by default.
+   */
+  default void finish(StepContext context) throws Exception {}
+
+  /**
+   * The table and key the step walks, for a step that may be split into partitions ({@code partitions: N}): each
+   * partition's {@link #run} then reads only the keys up to {@link StepContext#upTo()}, after its cursor. Empty for
+   * steps that cannot be partitioned.
+   */
+  default Optional<BatchedTable> batchedTable(DSLContext dsl) {
+    return Optional.empty();
+  }
 
   /**
    * What running the step would change, as lines for a dry run, read without writing (a rollout phase: its traffic

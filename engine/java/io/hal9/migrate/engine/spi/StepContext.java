@@ -35,6 +35,15 @@ public interface StepContext {
   /** The cursor of the last committed batch, or null when the step starts from scratch. */
   String cursor();
 
+  /**
+   * Where the keys this run covers end, inclusive, as the checkpoint keeps keys: a partition's last key while a
+   * partition of the step is applied; null for the whole table (or the last partition). {@link #cursor} starts at
+   * the partition's first key. An undo of a partition sees only that partition's {@link #snapshots}.
+   */
+  default String upTo() {
+    return null;
+  }
+
   /** Rows handled by committed batches so far. */
   long rows();
 

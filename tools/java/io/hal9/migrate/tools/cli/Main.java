@@ -18,6 +18,7 @@ import picocli.CommandLine;
     description = "Checkpointed, resumable migrations for HAL9 deployments.",
     subcommands = {
       RunCommand.class,
+      WorkerCommand.class,
       StatusCommand.class,
       HistoryCommand.class,
       ValidateCommand.class,

@@ -41,7 +41,7 @@ public final class MigrateCommand {
       Map<String, StepCheckpoint> checkpoints = engine.store().steps();
       Drift.between(engine.plan(), checkpoints).failIfAny();
       CheckpointWriter writer = engine.store().writer(lease);
-      StepRunner runner = new StepRunner(engine, writer);
+      StepRunner runner = new StepRunner(engine, writer, lease.runId());
       Map<String, HistoryAction> lastActions = lastActions(engine.store().history());
       List<StepOutcome> outcomes = new ArrayList<>();
       List<String> applied = new ArrayList<>();

@@ -1,7 +1,7 @@
 package io.hal9.migrate.engine.internal.command;
 
 import io.hal9.migrate.checkpoints.CheckpointStore;
-import io.hal9.migrate.checkpoints.CheckpointWriter;
+import io.hal9.migrate.checkpoints.FencedWriter;
 import io.hal9.migrate.checkpoints.Event;
 import io.hal9.migrate.checkpoints.EventType;
 import io.hal9.migrate.checkpoints.Sleep;
@@ -44,7 +44,7 @@ final class Pacing {
 
   private final StepInfo step;
   private final CheckpointStore store;
-  private final CheckpointWriter writer;
+  private final FencedWriter writer;
   private final Database database;
   private final DSLContext reads;
   private final ProgressListener progress;
@@ -70,7 +70,7 @@ final class Pacing {
   /** The kind of hold last reported, until a batch goes without one. */
   private String heldKind;
 
-  Pacing(StepDefinition definition, StepInfo step, Engine engine, CheckpointWriter writer, BooleanSupplier stopRequested) {
+  Pacing(StepDefinition definition, StepInfo step, Engine engine, FencedWriter writer, BooleanSupplier stopRequested) {
     this.step = step;
     this.store = engine.store();
     this.writer = writer;

@@ -41,7 +41,7 @@ public final class RollbackCommand {
       java.util.Collections.reverse(versions);
       Map<String, Step> steps = created(versions, checkpoints);
       CheckpointWriter writer = engine.store().writer(lease);
-      StepRunner runner = new StepRunner(engine, writer);
+      StepRunner runner = new StepRunner(engine, writer, lease.runId());
       List<String> undoneVersions = new ArrayList<>();
       List<String> undoneSteps = new ArrayList<>();
       writer.run(tx -> tx.event(Event.ofRun(EventType.ROLLBACK_STARTED, "rollback to version " + target + ": "

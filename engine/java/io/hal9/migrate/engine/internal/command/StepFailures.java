@@ -1,6 +1,6 @@
 package io.hal9.migrate.engine.internal.command;
 
-import io.hal9.migrate.checkpoints.CheckpointWriter;
+import io.hal9.migrate.checkpoints.FencedWriter;
 import io.hal9.migrate.checkpoints.LockLostException;
 import java.util.Optional;
 
@@ -13,7 +13,7 @@ final class StepFailures {
    * the lock another's. A runner that lost its lock often fails in its batch before reaching the fence: cut off by
    * the new holder (a broken connection), or inserting rows that holder already wrote (a duplicate key).
    */
-  static Optional<LockLostException> lockLost(Throwable failure, CheckpointWriter writer) {
+  static Optional<LockLostException> lockLost(Throwable failure, FencedWriter writer) {
     LockLostException lost = causeOf(failure, LockLostException.class);
     if (lost != null) {
       return Optional.of(lost);

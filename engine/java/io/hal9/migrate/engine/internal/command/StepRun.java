@@ -4,7 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hal9.migrate.checkpoints.CheckpointStore;
 import io.hal9.migrate.checkpoints.CheckpointTx;
-import io.hal9.migrate.checkpoints.CheckpointWriter;
+import io.hal9.migrate.checkpoints.FencedWriter;
+import io.hal9.migrate.checkpoints.Partition;
 import io.hal9.migrate.checkpoints.Event;
 import io.hal9.migrate.checkpoints.EventType;
 import io.hal9.migrate.checkpoints.RowRecords;
@@ -41,7 +42,10 @@ import org.jooq.SQLDialect;
 import org.jooq.Select;
 import org.jooq.Table;
 
-/** One step being applied or undone: its checkpoint as committed so far, and the one way to commit more. */
+/**
+ * One step, or one partition of it, being applied or undone: its checkpoint as committed so far (the step's row, or
+ * the partition's), and the one way to commit more.
+ */
 final class StepRun implements StepContext {
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -49,7 +53,9 @@ final class StepRun implements StepContext {
   private final StepDefinition definition;
   private final Direction direction;
   private final StepInfo info;
-  private final CheckpointWriter writer;
+  private final FencedWriter writer;
+  /** The partition this run works, or null for the whole step. */
+  private final Partition partition;
   private final DSLContext reads;
   private final RowRecords records;
   private final ProgressListener progress;
@@ -71,14 +77,25 @@ final class StepRun implements StepContext {
   private String firstRejected;
 
   /** @param checkpoint the step's checkpoint as it stands, or null on its first run */
-  StepRun(StepDefinition definition, StepCheckpoint checkpoint, Direction direction, Engine engine, CheckpointWriter writer) {
+  StepRun(StepDefinition definition, StepCheckpoint checkpoint, Direction direction, Engine engine, FencedWriter writer) {
+    this(definition, checkpoint, direction, engine, writer, null, engine.settings().progress());
+  }
+
+  /**
+   * @param checkpoint the partition's checkpoint, as {@link PartitionWork} reads it
+   * @param progress told of the partition's batches
+   */
+  StepRun(StepDefinition definition, StepCheckpoint checkpoint, Direction direction, Engine engine, FencedWriter writer,
+      Partition partition, ProgressListener progress) {
     this.definition = definition;
     this.direction = direction;
     this.info = new StepInfo(definition.version(), definition.id(), definition.type());
     this.writer = writer;
+    this.partition = partition;
     this.reads = engine.reads();
-    this.records = engine.store().rows(definition.id());
-    this.progress = engine.settings().progress();
+    RowRecords all = engine.store().rows(definition.id());
+    this.records = partition != null && partition.undo() ? all.within(partition.lower(), partition.upper()) : all;
+    this.progress = progress;
     this.stopRequested = engine::stopRequested;
     boolean resumes = direction.resumes(checkpoint);
     this.cursor = resumes ? checkpoint.cursor() : null;
@@ -94,6 +111,13 @@ final class StepRun implements StepContext {
 
   StepInfo info() {
     return info;
+  }
+
+  /** The whole step's progress as its partitions committed it, summed by {@link PartitionedStep}. */
+  void summed(long rows, String counters, long total) {
+    this.rows = rows;
+    this.counters = counters;
+    this.total = total;
   }
 
   /** What the first transaction writes first (an atomic step's started mark), until one commits. */
@@ -141,6 +165,11 @@ final class StepRun implements StepContext {
   @Override
   public String cursor() {
     return cursor;
+  }
+
+  @Override
+  public String upTo() {
+    return partition == null || partition.undo() ? null : partition.upper();
   }
 
   @Override
@@ -231,7 +260,9 @@ final class StepRun implements StepContext {
 
   @Override
   public void expect(long totalRows) {
-    this.total = totalRows;
+    if (partition == null) {
+      this.total = totalRows; // a partition's rows were counted when the step was split
+    }
   }
 
   @Override
@@ -297,12 +328,20 @@ final class StepRun implements StepContext {
       pendingFirstWrite().accept(tx);
       Batch b = work.apply(tx);
       json[0] = b.counters() != null ? write(b.counters()) : counters;
-      tx.progressed(definition.id(), b.cursor(), rows + b.rows(), json[0], total);
+      if (partition == null) {
+        tx.progressed(definition.id(), b.cursor(), rows + b.rows(), json[0], total);
+      } else {
+        tx.partitionProgressed(partition, b.cursor(), rows + b.rows(), json[0]);
+      }
       if (rejected > 0) {
         tx.event(new Event(EventType.ROWS_REJECTED, info.version(), info.id(), rejected + " rows rejected in a batch"
             + " (see hal9_rejects); first: " + firstRejected));
       }
-      if (done && direction == Direction.UNDO) {
+      if (done && partition != null) {
+        tx.partitionDone(partition);
+        tx.event(new Event(EventType.PARTITION_DONE, info.version(), info.id(), "partition " + partition.number()
+            + (direction == Direction.UNDO ? " rolled back: " : " done: ") + (rows + b.rows()) + " rows"));
+      } else if (done && direction == Direction.UNDO) {
         tx.rolledBack(definition.id());
         tx.event(new Event(EventType.STEP_FINISHED, info.version(), info.id(), "rolled back: " + (rows + b.rows()) + " rows undone"));
       } else if (done) {

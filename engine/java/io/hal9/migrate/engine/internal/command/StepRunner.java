@@ -28,10 +28,12 @@ final class StepRunner {
 
   private final Engine engine;
   private final CheckpointWriter writer;
+  private final PartitionedStep partitioned;
 
-  StepRunner(Engine engine, CheckpointWriter writer) {
+  StepRunner(Engine engine, CheckpointWriter writer, String runId) {
     this.engine = engine;
     this.writer = writer;
+    this.partitioned = new PartitionedStep(engine, writer, runId);
   }
 
   /** @param onDone what commits with the step's done mark (the version's history line), or nothing */
@@ -56,7 +58,12 @@ final class StepRunner {
     log.info("step {} ({}) of version {} {}", definition.id(), definition.type(), definition.version(),
         run.cursor() == null ? "started" : "resumed after " + run.rows() + " rows");
     try {
-      step.run(run);
+      if (PartitionedStep.partitions(definition) > 1) {
+        partitioned.work(definition, step, Direction.APPLY, run);
+      } else {
+        step.run(run);
+      }
+      step.finish(run);
       run.completeIfNot();
     } catch (Exception e) {
       throw failed(e, run, started);
@@ -84,7 +91,9 @@ final class StepRunner {
     boolean leftSomething = !step.atomic() || checkpoint.state() == StepState.DONE
         || checkpoint.state() == StepState.ROLLING_BACK;
     try {
-      if (leftSomething) {
+      if (leftSomething && PartitionedStep.partitions(definition) > 1) {
+        partitioned.work(definition, step, Direction.UNDO, run);
+      } else if (leftSomething) {
         step.undo(run);
       }
       run.completeIfNot();

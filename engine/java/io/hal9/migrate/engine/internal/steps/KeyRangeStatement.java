@@ -65,9 +65,9 @@ public final class KeyRangeStatement {
       this.lower = lower;
     }
 
-    /** Keys after the range's lower bound; no condition for the first range. */
+    /** Keys after the range's lower bound (up to a bounded keyset's end); from the start for the first range. */
     public Condition after() {
-      return lower ? keys.after(params(true)) : DSL.noCondition();
+      return lower ? keys.after(params(true)) : keys.end();
     }
 
     /** Keys up to the range's last one. */

@@ -22,6 +22,7 @@ public final class StepTables {
   private final Catalog catalog;
   private final Problems problems;
   private boolean failed;
+  private String upTo;
 
   public StepTables(StepDefinition step, Catalog catalog, Problems problems) {
     this.step = step;
@@ -106,7 +107,14 @@ public final class StepTables {
           + " (unique: " + table.uniqueKeys() + ")");
       return Optional.empty();
     }
-    return Optional.of(Keyset.of(table, columns, step.strings(key)));
+    Keyset keyset = Keyset.of(table, columns, step.strings(key));
+    return Optional.of(upTo == null ? keyset : keyset.upTo(keyset.parse(upTo)));
+  }
+
+  /** Keysets that end at {@code lastKey} (a partition's last key as the checkpoint keeps it; null: no end). */
+  public StepTables upTo(String lastKey) {
+    this.upTo = lastKey;
+    return this;
   }
 
   public void report(String key, String message) {

@@ -38,11 +38,14 @@ public final class Keyset {
   private final List<Column> columns;
   private final List<String> names;
   private final List<Field<Object>> fields;
+  /** The last key a bounded keyset reaches (a partition's end), or null. */
+  private final RowKey end;
 
-  private Keyset(List<Column> columns, List<String> names, List<Field<Object>> fields) {
+  private Keyset(List<Column> columns, List<String> names, List<Field<Object>> fields, RowKey end) {
     this.columns = List.copyOf(columns);
     this.names = List.copyOf(names);
     this.fields = List.copyOf(fields);
+    this.end = end;
   }
 
   /**
@@ -58,7 +61,27 @@ public final class Keyset {
       }
       fields.add(table.field(column, (DataType<Object>) column.type().keyType()));
     }
-    return new Keyset(columns, names, fields);
+    return new Keyset(columns, names, fields, null);
+  }
+
+  /**
+   * The same key, its reads ({@link #after}) ending at {@code last} inclusive: one partition's keys. The bound is
+   * inlined, so statements rendered once per step (see KeyRangeStatement) bind the batch's bounds only.
+   */
+  public Keyset upTo(RowKey last) {
+    return new Keyset(columns, names, fields, last);
+  }
+
+  /** No condition, or for a bounded keyset the keys up to its end. */
+  public Condition end() {
+    if (end == null) {
+      return DSL.noCondition();
+    }
+    List<Field<Object>> values = new ArrayList<>(fields.size());
+    for (int i = 0; i < fields.size(); i++) {
+      values.add(DSL.inline(end.values().get(i), fields.get(i).getDataType()));
+    }
+    return atMost(values);
   }
 
   public List<Column> columns() {
@@ -74,16 +97,16 @@ public final class Keyset {
   }
 
   /**
-   * Rows whose key comes after {@code key} in key order; every row when it is null. A row value for several
-   * columns: both databases walk a composite index with it.
+   * Rows whose key comes after {@code key} in key order (up to the end of a bounded keyset); every row when it is
+   * null. A row value for several columns: both databases walk a composite index with it.
    */
   public Condition after(RowKey key) {
-    return key == null ? DSL.noCondition() : after(values(key));
+    return key == null ? end() : after(values(key));
   }
 
   /** Rows whose key comes after the one {@code values} give, one per key column (bind parameters, say). */
   public Condition after(List<Field<Object>> values) {
-    return fields.size() == 1 ? fields.get(0).gt(values.get(0)) : DSL.row(fields).gt(DSL.row(values));
+    return (fields.size() == 1 ? fields.get(0).gt(values.get(0)) : DSL.row(fields).gt(DSL.row(values))).and(end());
   }
 
   /** Rows whose key is {@code key} or comes before it. */

@@ -9,6 +9,7 @@ import io.hal9.migrate.engine.spi.Batch;
 import io.hal9.migrate.engine.spi.Step;
 import io.hal9.migrate.engine.spi.StepContext;
 import io.hal9.migrate.engine.spi.StepDefinition;
+import io.hal9.migrate.engine.spi.tables.BatchedTable;
 import io.hal9.migrate.engine.spi.tables.Catalog;
 import io.hal9.migrate.engine.spi.tables.RowKey;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ final class EmbeddingStep implements Step {
   private final long cacheSize;
   private final boolean keepPrevious;
   private final boolean inPlace;
+  /** One for all the partitions this process works of the step: their texts repeat across key ranges too. */
+  private EmbeddingCache cache;
 
   EmbeddingStep(StepDefinition step, Embedder embedder) {
     this.step = step;
@@ -58,14 +61,15 @@ final class EmbeddingStep implements Step {
 
   @Override
   public void run(StepContext context) throws Exception {
-    Tables tables = tables(context.dsl());
-    EmbeddingCache cache = new EmbeddingCache(embedder, cacheSize);
-    cache.monitor(context.meters(), Tags.of("version", step.version(), "step", step.id(), "model", embedder.model()));
+    Tables tables = tables(context.dsl(), context.upTo());
+    if (cache == null) {
+      cache = new EmbeddingCache(embedder, cacheSize);
+      cache.monitor(context.meters(), Tags.of("version", step.version(), "step", step.id(), "model", embedder.model()));
+    }
     Batches batches = new Batches(context, tables, cache,
         Optional.ofNullable(context.counters(EmbeddingCounters.class)).orElse(EmbeddingCounters.NONE));
     BatchPipeline.run(context, tables.source().keys().parse(context.cursor()), batches,
         () -> (long) context.dsl().fetchCount(tables.source().table()));
-    verify(context, tables.target());
     log.info("embedding step {} ({}, {} dimensions): {}", step.id(), embedder.model(), embedder.dimensions(), batches.counters);
   }
 
@@ -126,7 +130,10 @@ final class EmbeddingStep implements Step {
     }
   }
 
-  private void verify(StepContext context, VectorTarget target) {
+  /** Verifies every vector the step wrote, once all its rows (all its partitions') are done. */
+  @Override
+  public void finish(StepContext context) {
+    VectorTarget target = tables(context.dsl(), null).target();
     Verification.Result result = Verification.run(context.dsl(), target, embedder.dimensions());
     if (!result.passed()) {
       throw new IllegalStateException("verification failed: " + result.failed() + " of " + result.checked()
@@ -152,7 +159,7 @@ final class EmbeddingStep implements Step {
    */
   @Override
   public void undo(StepContext context) throws Exception {
-    VectorTarget target = tables(context.dsl()).target();
+    VectorTarget target = tables(context.dsl(), null).target();
     EmbeddingCounters counters = context.counters(EmbeddingCounters.class);
     if (counters != null && !counters.snapshots() && target instanceof VectorTable table) {
       context.complete(tx -> Batch.of(null, table.deleteModel(tx)));
@@ -161,8 +168,15 @@ final class EmbeddingStep implements Step {
     SnapshotUndo.run(context, batchSize, target::restore);
   }
 
-  private Tables tables(DSLContext dsl) {
-    return resolve(step, new StepTables(step, Catalog.of(dsl), StepTables.failing()), embedder.dimensions(), embedder.model())
-        .orElseThrow();
+  @Override
+  public Optional<BatchedTable> batchedTable(DSLContext dsl) {
+    SourceTable source = tables(dsl, null).source();
+    return Optional.of(new BatchedTable(source.table(), source.keys()));
+  }
+
+  /** @param upTo where a partition's keys end, or null */
+  private Tables tables(DSLContext dsl, String upTo) {
+    return resolve(step, new StepTables(step, Catalog.of(dsl), StepTables.failing()).upTo(upTo), embedder.dimensions(),
+        embedder.model()).orElseThrow();
   }
 }

@@ -42,7 +42,8 @@ public final class EmbeddingStepType implements StepType {
         Param.optional("target-key", COLUMNS, "neuron_id"),
         Param.optional("target-column", COLUMN, null),
         Param.optional("keep-previous", BOOLEAN, true),
-        Param.tuning("cache-size", INTEGER, 10_000));
+        Param.tuning("cache-size", INTEGER, 10_000),
+        Param.partitions());
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.hal9.migrate.engine.spi.NeuronTransform;
 import io.hal9.migrate.engine.spi.Step;
 import io.hal9.migrate.engine.spi.StepContext;
 import io.hal9.migrate.engine.spi.StepDefinition;
+import io.hal9.migrate.engine.spi.tables.BatchedTable;
 import io.hal9.migrate.engine.spi.tables.Catalog;
 import io.hal9.migrate.engine.spi.tables.RowKey;
 import java.util.List;
@@ -41,7 +42,7 @@ final class NeuronStateStep implements Step {
 
   @Override
   public void run(StepContext context) throws Exception {
-    StateTable table = table(context.dsl());
+    StateTable table = table(context.dsl(), context.upTo());
     StateCounters counters = Optional.ofNullable(context.counters(StateCounters.class)).orElse(StateCounters.NONE);
     RowKey start = table.keys().parse(context.cursor());
     Optional<StatePushdown> pushdown = pushdown(context, table);
@@ -49,6 +50,12 @@ final class NeuronStateStep implements Step {
         ? new InDatabaseBatches(context, table, pushdown.get(), settings, counters)
         : new JavaBatches(context, table, transform, settings, counters);
     BatchPipeline.run(context, start, batches, () -> (long) context.dsl().fetchCount(table.table()));
+  }
+
+  @Override
+  public Optional<BatchedTable> batchedTable(DSLContext dsl) {
+    StateTable table = table(dsl, null);
+    return Optional.of(new BatchedTable(table.table(), table.keys()));
   }
 
   /**
@@ -76,7 +83,7 @@ final class NeuronStateStep implements Step {
   /** Restores every row the step changed from its snapshots, then clears its rejects. */
   @Override
   public void undo(StepContext context) throws Exception {
-    StateTable table = table(context.dsl());
+    StateTable table = table(context.dsl(), null);
     SnapshotUndo.run(context, settings.batchSize(), table::restore);
     context.complete(tx -> {
       context.rejects().clear(tx);
@@ -84,8 +91,9 @@ final class NeuronStateStep implements Step {
     });
   }
 
-  private StateTable table(DSLContext dsl) {
-    return StateTable.resolve(step, ops, custom != null, new StepTables(step, Catalog.of(dsl), StepTables.failing()))
+  /** @param upTo where a partition's keys end, or null */
+  private StateTable table(DSLContext dsl, String upTo) {
+    return StateTable.resolve(step, ops, custom != null, new StepTables(step, Catalog.of(dsl), StepTables.failing()).upTo(upTo))
         .orElseThrow();
   }
 }

@@ -49,7 +49,8 @@ public final class NeuronStateStepType implements StepType {
         Param.optional("on-invalid", STRING, "fail"),
         Param.optional("ops", LIST, null),
         Param.optional("transform", STRING, null),
-        Param.tuning("pushdown", BOOLEAN, true));
+        Param.tuning("pushdown", BOOLEAN, true),
+        Param.partitions());
   }
 
   @Override

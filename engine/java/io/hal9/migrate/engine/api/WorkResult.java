@@ -1,0 +1,7 @@
+package io.hal9.migrate.engine.api;
+
+/**
+ * What a {@code worker} did before it left: the partitions it worked to their end, the rows it committed in them, and
+ * why it stopped looking for more.
+ */
+public record WorkResult(String workerId, int partitions, long rows, String ended) {}
