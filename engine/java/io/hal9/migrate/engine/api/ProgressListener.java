@@ -12,7 +12,14 @@ public interface ProgressListener {
   /** {@code total} is -1 until the step announces it. */
   default void batchCommitted(StepInfo step, long rowsDone, long total) {}
 
-  /** A batch of partition {@code partition} (from 1) of a partitioned step committed in this process. */
+  /**
+   * This process claimed partition {@code partition} (from 1) of a partitioned step, {@code rowsDone} of its rows
+   * committed before. Its batches then come as {@link #partitionCommitted}, and {@link #batchCommitted} tells the whole
+   * step's rows as far as this process knows them.
+   */
+  default void partitionClaimed(StepInfo step, int partition, long rowsDone, long total) {}
+
+  /** A batch of a partition this process claimed committed. */
   default void partitionCommitted(StepInfo step, int partition, long rowsDone, long total) {}
 
   /** How long one batch's transaction took: its writes, its checkpoint and the commit. */

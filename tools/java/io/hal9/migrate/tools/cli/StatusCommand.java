@@ -63,11 +63,43 @@ final class StatusCommand extends EngineCommand {
         out.line(String.format("        %-24s %-12s %-12s %s%s%s%s%s", step.id(), step.type(), step.state().label(), rows(step),
             rate(status, step), counters(step.counters()).map(c -> " " + c).orElse(""),
             step.heldBy() == null ? "" : "  held back: " + step.heldBy(), step.error() == null ? "" : "  error: " + step.error()));
+        partitions(status, step);
       }
     }
     out.line(status.lock().map(h -> "Lock: held by " + h.describe()).orElse("Lock: free"));
     status.versions().forEach(v -> v.steps().forEach(s -> previousRows.put(s.id(), s.rows())));
     previousAt = status.at();
+  }
+
+  /** A partitioned step's partitions, one line each: state, rows, and its owner with the lease left. */
+  private void partitions(Status status, Status.StepStatus step) {
+    if (step.partitions().isEmpty()) {
+      return;
+    }
+    Map<String, Integer> byState = new LinkedHashMap<>();
+    step.partitions().forEach(p -> byState.merge(p.state(), 1, Integer::sum));
+    StringJoiner states = new StringJoiner(", ", " (", ")");
+    byState.forEach((state, count) -> states.add(count + " " + state));
+    out.line(String.format(Locale.ROOT, "          %s%d partitions%s", step.partitions().get(0).undo() ? "rollback: " : "",
+        step.partitions().size(), states));
+    for (Status.PartitionStatus p : step.partitions()) {
+      String rows = p.expected() >= 0 ? String.format(Locale.ROOT, "%,d/%,d rows", p.rows(), p.expected())
+          : String.format(Locale.ROOT, "%,d rows", p.rows());
+      out.line(String.format(Locale.ROOT, "          #%-3d %-8s %-22s %s", p.number(), p.state(), rows, owner(status, p)).stripTrailing());
+    }
+  }
+
+  private static String owner(Status status, Status.PartitionStatus p) {
+    if (p.owner() == null) {
+      return "";
+    }
+    String by = "by " + p.owner();
+    if (p.leaseUntil() == null || status.at() == null) {
+      return by;
+    }
+    long left = Duration.between(status.at(), p.leaseUntil()).toSeconds();
+    return p.leaseExpired() ? by + ", lease ran out " + -left + " s ago (the next claimer takes it over)"
+        : by + ", lease " + left + " s left";
   }
 
   private static String rows(Status.StepStatus step) {

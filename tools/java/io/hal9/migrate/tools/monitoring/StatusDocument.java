@@ -106,7 +106,24 @@ public final class StatusDocument {
     if (step.counters() != null) {
       s.put("counters", counters(step.counters()));
     }
+    if (!step.partitions().isEmpty()) {
+      s.put("partitions", step.partitions().stream().map(StatusDocument::partition).toList());
+    }
     return s;
+  }
+
+  private static Map<String, Object> partition(Status.PartitionStatus p) {
+    Map<String, Object> partition = new LinkedHashMap<>();
+    partition.put("number", p.number());
+    partition.put("undo", p.undo());
+    partition.put("state", p.state());
+    partition.put("rows", p.rows());
+    partition.put("expected", p.expected() < 0 ? null : p.expected());
+    partition.put("owner", p.owner());
+    partition.put("leaseUntil", p.leaseUntil());
+    partition.put("leaseExpired", p.leaseExpired());
+    partition.put("claims", p.claims());
+    return partition;
   }
 
   private static Map<String, Object> lock(LockInfo holder) {

@@ -48,6 +48,7 @@ final class PartitionWork {
     PartitionWriter writer = lease.writer();
     StepRun run = new StepRun(definition, checkpoint(definition, stepRow, partition), direction, engine, writer, partition,
         progress(partition, rowsBefore, stepRow.expected()));
+    engine.settings().progress().partitionClaimed(run.info(), partition.number(), partition.rows(), partition.expected());
     log.info("partition {} of step {} {} by {} (epoch {}){}", partition.number(), definition.id(),
         direction == Direction.UNDO ? "rolling back" : "claimed", io.hal9.migrate.checkpoints.RunLock.thisProcess(),
         partition.epoch(), partition.cursor() == null ? "" : ", resuming after " + partition.rows() + " rows");

@@ -118,41 +118,48 @@ final class PartitionedStep {
         ? partitions.stream().mapToLong(Partition::expected).sum() : -1;
     // An undo's partitions carry the counters of the run it undoes, each a copy: the step keeps its own.
     boolean undo = !partitions.isEmpty() && partitions.get(0).undo();
-    String counters = summed(undo ? List.of() : partitions.stream().map(Partition::counters).toList(), whole.counters(JsonNode.class));
+    String counters = summed(undo ? List.of() : partitions, whole.counters(JsonNode.class));
     writer.run(tx -> tx.progressed(definition.id(), null, rows, counters, expected));
     whole.summed(rows, counters, expected);
     engine.settings().progress().batchCommitted(whole.info(), rows, expected);
   }
 
   /**
-   * The partitions' counters added up: numbers summed, anything else (a flag) as the first partition has it. Before
-   * any partition counted, the step's own (an undo starts from those of the run it undoes).
+   * The partitions' counters added up: whole numbers summed, fractions (a ratio, such as a cache's hit rate) averaged
+   * by the partitions' rows, anything else (a flag) as the first partition has it. Before any partition counted, the
+   * step's own (an undo starts from those of the run it undoes).
    */
-  static String summed(List<String> counters, JsonNode before) {
-    ObjectNode sum = null;
+  static String summed(List<Partition> partitions, JsonNode before) {
+    ObjectNode sum = JSON.createObjectNode();
+    Map<String, double[]> fractions = new java.util.LinkedHashMap<>();
+    long weights = 0;
     try {
-      for (String json : counters) {
-        if (json == null) {
+      for (Partition partition : partitions) {
+        if (partition.counters() == null) {
           continue;
         }
-        JsonNode node = JSON.readTree(json);
-        if (sum == null) {
-          sum = node.deepCopy();
-          continue;
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+        long weight = Math.max(partition.rows(), 1);
+        weights += weight;
+        for (Iterator<Map.Entry<String, JsonNode>> it = JSON.readTree(partition.counters()).fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> field = it.next();
+          JsonNode value = field.getValue();
           JsonNode mine = sum.get(field.getKey());
-          if (mine != null && mine.isIntegralNumber() && field.getValue().isIntegralNumber()) {
-            sum.put(field.getKey(), mine.longValue() + field.getValue().longValue());
-          } else if (mine != null && mine.isNumber() && field.getValue().isNumber()) {
-            sum.put(field.getKey(), mine.doubleValue() + field.getValue().doubleValue());
+          if (value.isIntegralNumber()) {
+            sum.put(field.getKey(), (mine == null ? 0 : mine.longValue()) + value.longValue());
+          } else if (value.isNumber()) {
+            fractions.computeIfAbsent(field.getKey(), k -> new double[1])[0] += value.doubleValue() * weight;
+            sum.put(field.getKey(), 0.0); // keeps the field's place; set below
           } else if (mine == null) {
-            sum.set(field.getKey(), field.getValue());
+            sum.set(field.getKey(), value);
           }
         }
       }
-      return sum != null ? JSON.writeValueAsString(sum) : before == null ? null : JSON.writeValueAsString(before);
+      if (weights == 0) {
+        return before == null ? null : JSON.writeValueAsString(before);
+      }
+      long total = weights;
+      fractions.forEach((name, weighted) -> sum.put(name, Math.round(weighted[0] / total * 10_000) / 10_000.0));
+      return JSON.writeValueAsString(sum);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("partition counters do not read as JSON: " + e.getOriginalMessage(), e);
     }

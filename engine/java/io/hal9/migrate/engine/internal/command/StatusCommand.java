@@ -1,6 +1,8 @@
 package io.hal9.migrate.engine.internal.command;
 
 import io.hal9.migrate.checkpoints.LockHolder;
+import io.hal9.migrate.checkpoints.Partition;
+import io.hal9.migrate.checkpoints.PartitionState;
 import io.hal9.migrate.checkpoints.StepCheckpoint;
 import io.hal9.migrate.engine.api.LockInfo;
 import io.hal9.migrate.engine.api.Status;
@@ -8,6 +10,7 @@ import io.hal9.migrate.engine.api.StepState;
 import io.hal9.migrate.engine.api.VersionState;
 import io.hal9.migrate.engine.internal.plan.PlanVersion;
 import io.hal9.migrate.engine.spi.StepDefinition;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,22 +34,25 @@ public final class StatusCommand {
     Optional<Status.PauseInfo> paused = engine.store().paused().map(p -> new Status.PauseInfo(p.at(), p.by()));
     // Paused is what the running step of a live holder does: a dead one's step waits for nothing.
     boolean pausing = paused.isPresent() && holder.filter(h -> h.deadBecause() == null).isPresent();
+    LocalDateTime now = initialized ? engine.store().now() : null;
+    Map<String, List<Partition>> partitions = initialized && engine.store().partitioned()
+        ? engine.store().partitions().all() : Map.of();
     List<Status.VersionStatus> versions = new ArrayList<>();
     for (PlanVersion version : engine.plan().versions()) {
       List<Status.StepStatus> steps = new ArrayList<>();
       for (StepDefinition step : version.steps()) {
         StepCheckpoint checkpoint = checkpoints.get(step.id());
         steps.add(checkpoint == null
-            ? new Status.StepStatus(step.id(), step.type(), StepState.PENDING, 0, -1, 0, null, null, null, null, null)
-            : step(checkpoint, pausing));
+            ? new Status.StepStatus(step.id(), step.type(), StepState.PENDING, 0, -1, 0, null, null, null, null, null, List.of())
+            : step(checkpoint, pausing, partitions.getOrDefault(step.id(), List.of()), now));
       }
       versions.add(new Status.VersionStatus(version.version().toString(), version.description(),
           VersionState.of(steps.stream().map(Status.StepStatus::state).toList()), steps));
     }
-    return new Status(versions, holder.map(StatusCommand::lockInfo), paused, initialized ? engine.store().now() : null);
+    return new Status(versions, holder.map(StatusCommand::lockInfo), paused, now);
   }
 
-  private static Status.StepStatus step(StepCheckpoint c, boolean pausing) {
+  private static Status.StepStatus step(StepCheckpoint c, boolean pausing, List<Partition> partitions, LocalDateTime now) {
     StepState state = StepState.valueOf(c.state().name());
     String heldBy = c.heldBy();
     if (pausing && state == StepState.RUNNING) {
@@ -54,7 +60,13 @@ public final class StatusCommand {
       heldBy = null; // the pause says why it waits; a throttle's reason would read as the cause
     }
     return new Status.StepStatus(c.stepId(), c.type(), state, c.rows(), c.expected(), c.attempts(), c.error(), c.counters(),
-        heldBy, c.startedAt(), c.updatedAt());
+        heldBy, c.startedAt(), c.updatedAt(), partitions.stream().map(p -> partition(p, now)).toList());
+  }
+
+  private static Status.PartitionStatus partition(Partition p, LocalDateTime now) {
+    boolean expired = p.state() == PartitionState.RUNNING && p.leaseUntil() != null && now != null && p.leaseUntil().isBefore(now);
+    return new Status.PartitionStatus(p.number(), p.undo(), p.state().label(), p.rows(), p.expected(), p.owner(),
+        p.state() == PartitionState.DONE ? null : p.leaseUntil(), expired, p.claims());
   }
 
   static LockInfo lockInfo(LockHolder h) {

@@ -150,9 +150,33 @@ public final class MigrationMeters implements ProgressListener {
   }
 
   @Override
+  public void partitionClaimed(StepInfo step, int partition, long rowsDone, long total) {
+    StepMeters meters = steps.computeIfAbsent(step, StepMeters::new);
+    meters.partitioned = true;
+    PartitionMeters p = meters.partitions.computeIfAbsent(partition, n -> new PartitionMeters(step, n));
+    p.done.set(rowsDone);
+    p.total.set(total);
+    next.partitionClaimed(step, partition, rowsDone, total);
+  }
+
+  @Override
+  public void partitionCommitted(StepInfo step, int partition, long rowsDone, long total) {
+    StepMeters meters = steps.computeIfAbsent(step, StepMeters::new);
+    PartitionMeters p = meters.partitions.computeIfAbsent(partition, n -> new PartitionMeters(step, n));
+    meters.rows.increment(Math.max(0, rowsDone - p.done.getAndSet(rowsDone)));
+    p.total.set(total);
+    meters.lastCheckpoint = System.nanoTime();
+    next.partitionCommitted(step, partition, rowsDone, total);
+  }
+
+  /** For a partitioned step, the whole step's rows as this process knows them; its own rows come by partition. */
+  @Override
   public void batchCommitted(StepInfo step, long rowsDone, long total) {
     StepMeters meters = steps.computeIfAbsent(step, StepMeters::new);
-    meters.rows.increment(Math.max(0, rowsDone - meters.done.getAndSet(rowsDone)));
+    long before = meters.done.getAndSet(rowsDone);
+    if (!meters.partitioned) {
+      meters.rows.increment(Math.max(0, rowsDone - before));
+    }
     meters.total.set(total);
     meters.lastCheckpoint = System.nanoTime();
     next.batchCommitted(step, rowsDone, total);
@@ -167,7 +191,10 @@ public final class MigrationMeters implements ProgressListener {
   @Override
   public void stepFinished(StepInfo step, Ending ending, long rowsDone, Duration elapsed) {
     StepMeters meters = steps.computeIfAbsent(step, StepMeters::new);
-    meters.rows.increment(Math.max(0, rowsDone - meters.done.getAndSet(rowsDone)));
+    long before = meters.done.getAndSet(rowsDone);
+    if (!meters.partitioned) {
+      meters.rows.increment(Math.max(0, rowsDone - before));
+    }
     meters.state = ending.label();
     held = null;
     if (ending == Ending.FAILED) {
@@ -225,6 +252,9 @@ public final class MigrationMeters implements ProgressListener {
     volatile long lastCheckpoint = System.nanoTime();
     volatile long startedNanos = System.nanoTime();
     volatile long startRows;
+    /** Whether the step's rows come partition by partition (see {@link #partitionClaimed}). */
+    volatile boolean partitioned;
+    final Map<Integer, PartitionMeters> partitions = new ConcurrentHashMap<>();
 
     StepMeters(StepInfo info) {
       this.info = info;
@@ -262,6 +292,20 @@ public final class MigrationMeters implements ProgressListener {
         return -1;
       }
       return Math.max(0, total.get() - done.get()) / (doneHere / elapsed);
+    }
+  }
+
+  /** A partition this process worked: its rows done and expected, labelled with its number. */
+  private final class PartitionMeters {
+    final AtomicLong done = new AtomicLong();
+    final AtomicLong total = new AtomicLong(-1);
+
+    PartitionMeters(StepInfo info, int partition) {
+      Tags tags = Tags.of("version", info.version(), "step", info.id(), "type", info.type(), "partition", Integer.toString(partition));
+      Gauge.builder("hal9.migrate.partition.rows.done", done, AtomicLong::get).tags(tags).strongReference(true)
+          .description("Rows of the partition committed, as of its last batch in this process").register(registry);
+      Gauge.builder("hal9.migrate.partition.rows.expected", total, AtomicLong::get).tags(tags).strongReference(true)
+          .description("Rows the partition had when the step was split").register(registry);
     }
   }
 }

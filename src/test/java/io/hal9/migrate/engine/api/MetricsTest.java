@@ -17,6 +17,42 @@ import org.junit.jupiter.api.io.TempDir;
 class MetricsTest {
   @TempDir Path dir;
 
+  /**
+   * A partitioned step's rows count once, partition by partition, and each partition has its rows under a partition
+   * label; status lists the partitions as hal9_partitions has them.
+   */
+  @OnBothDatabases
+  void aPartitionedStepCountsItsRowsByPartition(TestDatabase db) throws Exception {
+    Path plans = Plans.in(dir).withReferenceSchema().seed("2", "seed", 3_000, 500)
+        .file("V3__state.yaml", "steps:\n  - id: state-v2\n    type: neuron-state\n    from-version: 1\n    to-version: 2\n"
+            + "    batch-size: 400\n    partitions: 3\n    ops:\n      - multiply: {field: bias, by: 0.5}\n")
+        .path();
+    MeterRegistry registry = new SimpleMeterRegistry();
+    Status status;
+    try (Hal9Migrate hal9 = Hal9Migrate.configure().url(db.url(), null, null).plans(plans).metrics(registry).load()) {
+      hal9.migrate();
+      status = hal9.status();
+    }
+
+    Tags state = Tags.of("version", "3", "step", "state-v2", "type", "neuron-state");
+    assertThat(registry.get("hal9.migrate.rows").tags(state).counter().count()).isEqualTo(3_000);
+    assertThat(registry.get("hal9.migrate.step.rows.done").tags(state).gauge().value()).isEqualTo(3_000);
+    for (int partition = 1; partition <= 3; partition++) {
+      Tags tags = state.and("partition", Integer.toString(partition));
+      assertThat(registry.get("hal9.migrate.partition.rows.done").tags(tags).gauge().value()).isEqualTo(1_000);
+      assertThat(registry.get("hal9.migrate.partition.rows.expected").tags(tags).gauge().value()).isEqualTo(1_000);
+    }
+    Status.StepStatus step = status.versions().get(2).steps().get(0);
+    assertThat(step.partitions()).extracting(Status.PartitionStatus::number, Status.PartitionStatus::state,
+        Status.PartitionStatus::rows, Status.PartitionStatus::leaseExpired).containsExactly(
+            org.assertj.core.api.Assertions.tuple(1, "done", 1_000L, false),
+            org.assertj.core.api.Assertions.tuple(2, "done", 1_000L, false),
+            org.assertj.core.api.Assertions.tuple(3, "done", 1_000L, false));
+    assertThat(step.partitions()).allSatisfy(p -> assertThat(p.owner()).endsWith(" pid " + ProcessHandle.current().pid()));
+    assertThat(step.counters()).contains("\"migrated\":3000");
+    assertThat(db.queryLong("SELECT COUNT(*) FROM hal9_events WHERE event_type = 'partition_done'")).isEqualTo(3);
+  }
+
   @OnBothDatabases
   void aRunsMetersHoldItsRowsBatchesStatesAndHal9sSeries(TestDatabase db) throws Exception {
     Path plans = Plans.in(dir).withReferenceSchema().seed("2", "seed", 3_000, 500)

@@ -52,6 +52,6 @@ class RowRatesTest {
   }
 
   private static Status.StepStatus step(StepState state, long rows) {
-    return new Status.StepStatus("seed", "neuron-seed", state, rows, 5000, 1, null, null, null, T0, T0);
+    return new Status.StepStatus("seed", "neuron-seed", state, rows, 5000, 1, null, null, null, T0, T0, List.of());
   }
 }
