@@ -43,7 +43,10 @@ class StatusPageApiTest {
     try (TestDatabase db = TestDatabase.h2()) {
       Path plans = Plans.in(dir).file("V1__gate.yaml", "steps:\n  - id: gate\n    type: health\n    checks:\n"
           + "      - check: database\n        max-latency-ms: 5000\n")
-          .file("V2__t.yaml", "steps:\n  - id: make-t\n    type: sql\n    sql: CREATE TABLE t (x INT)\n").path();
+          .file("V2__t.yaml", "steps:\n  - id: make-t\n    type: sql\n    sql: CREATE TABLE t (x INT)\n")
+          .copy(Plans.DEMO.resolve("V1__create_schema.yaml"), "V3__schema.yaml").seed("4", "seed", 300, 100)
+          .file("V5__state.yaml", "steps:\n  - id: state-v2\n    type: neuron-state\n    from-version: 1\n    to-version: 2\n"
+              + "    partitions: 2\n    ops:\n      - multiply: {field: bias, by: 0.5}\n").path();
       Cli cli = new Cli(db, plans);
       assertThat(cli.run("run").exit()).isZero();
       try (StatusPage page = StatusPage.start(new InetSocketAddress("127.0.0.1", 0),
@@ -72,7 +75,14 @@ class StatusPageApiTest {
         assertThat(rollout.get("flags")).isEqualTo(flags.get("flags"));
         assertThat(rollout.at("/flags/hierarchical_routing/percentage").asInt()).isEqualTo(25);
 
+        // A partitioned step's partitions, as status --json has them.
+        JsonNode partitions = status.at("/versions/4/steps/0/partitions");
+        assertThat(partitions).hasSize(2);
+        assertThat(partitions.get(1).get("state").asText()).isEqualTo("done");
+        assertThat(partitions.get(1).get("rows").asLong()).isEqualTo(150);
+
         String dom = Chromium.in(dir.resolve("chromium")).dom(page.url());
+        assertThat(dom).contains("data-partition=\"2\" data-state=\"done\">#2 done 150 / 150 by ");
         assertThat(dom).doesNotContainPattern("id=\"health\"[^>]*hidden").contains("data-field=\"health-step\">gate<")
             .contains("data-field=\"health-counters\">healthy true").doesNotContainPattern("id=\"rollout\"[^>]*hidden")
             .contains("data-field=\"rollout-phase\">none<")
