@@ -115,12 +115,13 @@ public final class Partitions {
         return Optional.<Partition>empty(); // H2: claimed by the transaction this one waited for; look again
       }
       int of = tx.fetchCount(PARTITIONS, PART_STEP.eq(before.stepId()));
+      String version = tx.select(STEP_VERSION).from(STEPS).where(STEP_ID.eq(before.stepId())).fetchOne(STEP_VERSION);
       String what = "partition " + before.number() + " of " + of;
       String by = RunLock.thisProcess();
       claimed[0] = before.ownerRun() == null
-          ? new Event(EventType.PARTITION_CLAIMED, null, before.stepId(), what + " claimed by " + by
+          ? new Event(EventType.PARTITION_CLAIMED, version, before.stepId(), what + " claimed by " + by
               + (before.cursor() == null ? "" : ", after row " + before.rows()))
-          : new Event(EventType.PARTITION_TAKEN_OVER, null, before.stepId(), what + " taken over by " + by + " from "
+          : new Event(EventType.PARTITION_TAKEN_OVER, version, before.stepId(), what + " taken over by " + by + " from "
               + before.owner() + " (its lease ran out at " + before.leaseUntil() + "), after row " + before.rows());
       EventLog.insert(tx, runId, claimed[0]);
       return Optional.of(partition(tx.select(PARTITION_COLUMNS).from(PARTITIONS)

@@ -59,7 +59,11 @@ public final class StatusCommand {
       state = StepState.PAUSED;
       heldBy = null; // the pause says why it waits; a throttle's reason would read as the cause
     }
-    return new Status.StepStatus(c.stepId(), c.type(), state, c.rows(), c.expected(), c.attempts(), c.error(), c.counters(),
+    // A partitioned step's row is summed by its runner between partitions: the partitions are newer.
+    long rows = partitions.isEmpty() ? c.rows() : partitions.stream().mapToLong(Partition::rows).sum();
+    long expected = partitions.isEmpty() || partitions.stream().anyMatch(p -> p.expected() < 0) ? c.expected()
+        : partitions.stream().mapToLong(Partition::expected).sum();
+    return new Status.StepStatus(c.stepId(), c.type(), state, rows, expected, c.attempts(), c.error(), c.counters(),
         heldBy, c.startedAt(), c.updatedAt(), partitions.stream().map(p -> partition(p, now)).toList());
   }
 
