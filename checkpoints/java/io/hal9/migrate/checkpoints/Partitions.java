@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -20,8 +21,8 @@ import org.jooq.impl.DSL;
 
 /**
  * The partitions of partitioned steps (hal9_partitions) and the processes that claim them. A claim is one short
- * transaction: the first claimable row (unclaimed, or its owner's lease run out) of a running step, locked while
- * others pass over it, its epoch raised, its owner and lease set.
+ * transaction: the first claimable row (unclaimed, its owner's lease run out, or its owner's process gone from this
+ * host) of a running step, locked while others pass over it, its epoch raised, its owner and lease set.
  */
 public final class Partitions {
   private final DataSource dataSource;
@@ -93,7 +94,7 @@ public final class Partitions {
       Record row = locks.lockingFree(tx.select(PARTITION_COLUMNS).from(PARTITIONS)
           .where(PART_STEP.in(open)
               .and(PART_STATE.ne(PartitionState.DONE.label()))
-              .and(PART_RUN.isNull().or(PART_LEASE_UNTIL.lt(now))))
+              .and(PART_RUN.isNull().or(PART_LEASE_UNTIL.lt(now)).or(ownerGone(tx, open))))
           .orderBy(PART_STEP, PART_NO).limit(1)).fetchOne();
       if (row == null) {
         return Optional.<Partition>empty();
@@ -122,7 +123,8 @@ public final class Partitions {
           ? new Event(EventType.PARTITION_CLAIMED, version, before.stepId(), what + " claimed by " + by
               + (before.cursor() == null ? "" : ", after row " + before.rows()))
           : new Event(EventType.PARTITION_TAKEN_OVER, version, before.stepId(), what + " taken over by " + by + " from "
-              + before.owner() + " (its lease ran out at " + before.leaseUntil() + "), after row " + before.rows());
+              + before.owner() + " (" + (gone(before) ? "its process is gone" : "its lease ran out at " + before.leaseUntil())
+              + "), after row " + before.rows());
       EventLog.insert(tx, runId, claimed[0]);
       return Optional.of(partition(tx.select(PARTITION_COLUMNS).from(PARTITIONS)
           .where(PART_STEP.eq(before.stepId()).and(PART_NO.eq(before.number()))).fetchOne()));
@@ -132,6 +134,30 @@ public final class Partitions {
     }
     EventLog.committed(List.of(claimed[0]), events);
     return Optional.of(new PartitionLease(dataSource, dsl, locks, events, runId, partition.get(), leaseSeconds));
+  }
+
+  /**
+   * The claimed partitions of {@code stepIds} whose owner's process is gone from this host: claimable at once, as the
+   * run lock of a dead holder is (see RunLock), not only once its lease runs out (a runner killed with -9 and run
+   * again would otherwise wait out the whole lease for the partition it held).
+   */
+  private static Condition ownerGone(DSLContext tx, List<String> stepIds) {
+    Condition gone = DSL.falseCondition();
+    for (Record row : tx.select(PARTITION_COLUMNS).from(PARTITIONS)
+        .where(PART_STEP.in(stepIds).and(PART_STATE.ne(PartitionState.DONE.label())).and(PART_RUN.isNotNull())
+            .and(PART_HOST.eq(RunLock.host())))
+        .fetch()) {
+      Partition partition = partition(row);
+      if (gone(partition)) {
+        gone = gone.or(PART_STEP.eq(partition.stepId()).and(PART_NO.eq(partition.number())));
+      }
+    }
+    return gone;
+  }
+
+  private static boolean gone(Partition partition) {
+    return RunLock.host().equals(partition.ownerHost()) && partition.ownerPid() > 0
+        && !ProcessHandle.of(partition.ownerPid()).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /** The steps with partitions left to work now: running ones' apply partitions, those rolling back their undo ones. */

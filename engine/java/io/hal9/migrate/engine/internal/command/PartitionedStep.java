@@ -130,38 +130,45 @@ final class PartitionedStep {
    * step's own (an undo starts from those of the run it undoes).
    */
   static String summed(List<Partition> partitions, JsonNode before) {
-    ObjectNode sum = JSON.createObjectNode();
-    Map<String, double[]> fractions = new java.util.LinkedHashMap<>();
-    long weights = 0;
+    List<Map.Entry<Long, JsonNode>> counted = new java.util.ArrayList<>();
+    java.util.Set<String> fractions = new java.util.HashSet<>();
     try {
       for (Partition partition : partitions) {
-        if (partition.counters() == null) {
-          continue;
+        if (partition.counters() != null) {
+          JsonNode node = JSON.readTree(partition.counters());
+          counted.add(Map.entry(Math.max(partition.rows(), 1), node));
+          node.fields().forEachRemaining(f -> {
+            if (f.getValue().isNumber() && !f.getValue().isIntegralNumber()) {
+              fractions.add(f.getKey());
+            }
+          });
         }
-        long weight = Math.max(partition.rows(), 1);
-        weights += weight;
-        for (Iterator<Map.Entry<String, JsonNode>> it = JSON.readTree(partition.counters()).fields(); it.hasNext(); ) {
+      }
+      if (counted.isEmpty()) {
+        return before == null ? null : JSON.writeValueAsString(before);
+      }
+      ObjectNode sum = JSON.createObjectNode();
+      Map<String, double[]> weighted = new java.util.HashMap<>();
+      long weights = counted.stream().mapToLong(Map.Entry::getKey).sum();
+      for (Map.Entry<Long, JsonNode> each : counted) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = each.getValue().fields(); it.hasNext(); ) {
           Map.Entry<String, JsonNode> field = it.next();
+          String name = field.getKey();
           JsonNode value = field.getValue();
-          JsonNode mine = sum.get(field.getKey());
-          if (value.isIntegralNumber()) {
-            sum.put(field.getKey(), (mine == null ? 0 : mine.longValue()) + value.longValue());
-          } else if (value.isNumber()) {
-            fractions.computeIfAbsent(field.getKey(), k -> new double[1])[0] += value.doubleValue() * weight;
-            sum.put(field.getKey(), 0.0); // keeps the field's place; set below
-          } else if (mine == null) {
-            sum.set(field.getKey(), value);
+          if (fractions.contains(name) && value.isNumber()) {
+            weighted.computeIfAbsent(name, k -> new double[1])[0] += value.doubleValue() * each.getKey();
+            sum.put(name, Math.round(weighted.get(name)[0] / weights * 10_000) / 10_000.0);
+          } else if (value.isIntegralNumber()) {
+            sum.put(name, (sum.has(name) ? sum.get(name).longValue() : 0) + value.longValue());
+          } else if (!sum.has(name)) {
+            sum.set(name, value);
           }
         }
       }
-      if (weights == 0) {
-        return before == null ? null : JSON.writeValueAsString(before);
-      }
-      long total = weights;
-      fractions.forEach((name, weighted) -> sum.put(name, Math.round(weighted[0] / total * 10_000) / 10_000.0));
       return JSON.writeValueAsString(sum);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("partition counters do not read as JSON: " + e.getOriginalMessage(), e);
     }
   }
+
 }
