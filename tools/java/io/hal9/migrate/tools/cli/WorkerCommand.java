@@ -51,7 +51,7 @@ final class WorkerCommand extends EngineCommand {
     WorkResult result = hal9.work(Duration.ofSeconds(idleTimeout));
     out.line(String.format("Worker done: %d partition(s), %,d rows; %s.", result.partitions(), result.rows(), result.ended()));
     Map<String, Object> fields = new LinkedHashMap<>();
-    fields.put("workerId", result.workerId());
+    fields.put("runId", result.workerId());
     fields.put("partitions", result.partitions());
     fields.put("rows", result.rows());
     fields.put("ended", result.ended());

@@ -121,6 +121,30 @@ class JsonShapesTest {
   }
 
   @OnBothDatabases
+  void aWorkerAndAPartitionedStepsStatus(TestDatabase db) throws Exception {
+    Plans.in(dir).withReferenceSchema().seed("2", "seed", 300, 100)
+        .file("V3__state.yaml", "steps:\n  - id: state-v2\n    type: neuron-state\n    from-version: 1\n    to-version: 2\n"
+            + "    partitions: 2\n    ops:\n      - multiply: {field: bias, by: 0.5}\n");
+    Cli cli = new Cli(db, dir);
+    assertThat(cli.run("run").exit()).isZero();
+
+    assertShape(cli.run("worker", "--json"), """
+        {"ok": true, "command": "worker", "runId": "*", "partitions": 0, "rows": 0, "ended": "the plans have nothing left to run"}
+        """);
+    JsonNode step = cli.run("status", "--json").json().at("/versions/2/steps/0");
+    ((ObjectNode) step).remove(List.of("updatedAt", "counters"));
+    step.get("partitions").forEach(p -> ((ObjectNode) p).put("owner", p.get("owner").asText().replaceAll("pid \\d+", "pid *")));
+    assertThat(step.toPrettyString()).isEqualTo(JSON.readTree("""
+        {"id": "state-v2", "type": "neuron-state", "state": "done", "rows": 300, "expected": 300, "heldBy": null, "attempts": 1,
+         "error": null, "partitions": [
+           {"number": 1, "undo": false, "state": "done", "rows": 150, "expected": 150, "owner": "%1$s pid *", "leaseUntil": null,
+            "leaseExpired": false, "claims": 1},
+           {"number": 2, "undo": false, "state": "done", "rows": 150, "expected": 150, "owner": "%1$s pid *", "leaseUntil": null,
+            "leaseExpired": false, "claims": 1}]}
+        """.formatted(io.hal9.migrate.checkpoints.RunLock.host())).toPrettyString());
+  }
+
+  @OnBothDatabases
   void anErrorIsItsCodeMessageExitCodeAndDetails(TestDatabase db) throws Exception {
     Plans.in(dir).file("V1__x.yaml", "steps:\n  - id: a\n    type: sql\n    sqll: SELECT 1\n");
 
