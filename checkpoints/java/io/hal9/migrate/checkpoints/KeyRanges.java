@@ -9,6 +9,7 @@ import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.SortField;
 import org.jooq.Table;
+import org.jooq.impl.DSL;
 
 /**
  * Splits a key space into ranges of about equal row counts: by rank in key order, not by key value, so skewed keys
@@ -35,7 +36,7 @@ public final class KeyRanges {
     for (int i = 0; i < n - 1; i++) {
       long size = per + (i < extra ? 1 : 0);
       Record bound = dsl.select(space.keys()).from(space.table())
-          .where(space.where().and(last == null ? org.jooq.impl.DSL.noCondition() : space.after().apply(last)))
+          .where(space.where().and(last == null ? DSL.noCondition() : space.after().apply(last)))
           .orderBy(space.order()).limit(1).offset(size - 1).fetchOne();
       if (bound == null) {
         break; // rows deleted meanwhile: the last range takes the rest

@@ -6,6 +6,8 @@ import static org.jooq.impl.DSL.inline;
 
 import java.time.Duration;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +49,7 @@ public final class Partitions {
     Map<String, List<Partition>> all = new LinkedHashMap<>();
     for (Record row : dsl.select(PARTITION_COLUMNS).from(PARTITIONS).orderBy(PART_STEP, PART_NO).fetch()) {
       Partition partition = partition(row);
-      all.computeIfAbsent(partition.stepId(), s -> new java.util.ArrayList<>()).add(partition);
+      all.computeIfAbsent(partition.stepId(), s -> new ArrayList<>()).add(partition);
     }
     return all;
   }
@@ -81,7 +83,7 @@ public final class Partitions {
    *
    * @return its lease, renewed by a heartbeat until closed; empty when there is none to claim
    */
-  public Optional<PartitionLease> claim(String runId, java.util.Collection<String> stepIds, Duration lease) {
+  public Optional<PartitionLease> claim(String runId, Collection<String> stepIds, Duration lease) {
     long leaseSeconds = Math.max(1, lease.toSeconds());
     Event[] claimed = new Event[1];
     Optional<Partition> partition = dsl.transactionResult(cfg -> {

@@ -6,9 +6,9 @@ import io.hal9.migrate.checkpoints.LockLostException;
 import io.hal9.migrate.checkpoints.Partition;
 import io.hal9.migrate.checkpoints.PartitionLease;
 import io.hal9.migrate.checkpoints.PartitionWriter;
+import io.hal9.migrate.checkpoints.RunLock;
 import io.hal9.migrate.checkpoints.StepCheckpoint;
 import io.hal9.migrate.checkpoints.StepState;
-import io.hal9.migrate.engine.api.ErrorCode;
 import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.engine.api.ProgressListener;
 import io.hal9.migrate.engine.api.Secrets;
@@ -50,7 +50,7 @@ final class PartitionWork {
         progress(partition, rowsBefore, stepRow.expected()));
     engine.settings().progress().partitionClaimed(run.info(), partition.number(), partition.rows(), partition.expected());
     log.info("partition {} of step {} {} by {} (epoch {}){}", partition.number(), definition.id(),
-        direction == Direction.UNDO ? "rolling back" : "claimed", io.hal9.migrate.checkpoints.RunLock.thisProcess(),
+        direction == Direction.UNDO ? "rolling back" : "claimed", RunLock.thisProcess(),
         partition.epoch(), partition.cursor() == null ? "" : ", resuming after " + partition.rows() + " rows");
     try (lease) {
       if (direction == Direction.UNDO) {

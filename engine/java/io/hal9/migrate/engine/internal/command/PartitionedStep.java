@@ -1,5 +1,6 @@
 package io.hal9.migrate.engine.internal.command;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,10 +22,15 @@ import io.hal9.migrate.engine.spi.Step;
 import io.hal9.migrate.engine.spi.StepDefinition;
 import io.hal9.migrate.engine.spi.tables.BatchedTable;
 import io.hal9.migrate.engine.spi.tables.Keyset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +103,7 @@ final class PartitionedStep {
       BatchedTable table = step.batchedTable(engine.reads()).orElseThrow(() -> new IllegalStateException(
           "step '" + definition.id() + "' of type " + definition.type() + " cannot be partitioned"));
       Keyset keys = table.keys();
-      ranges = KeyRanges.split(engine.reads(), new KeyRanges.KeySpace(table.table(), org.jooq.impl.DSL.noCondition(),
+      ranges = KeyRanges.split(engine.reads(), new KeyRanges.KeySpace(table.table(), DSL.noCondition(),
           keys.fields(), keys.ascending(), r -> keys.after(keys.of(r)), r -> keys.json(keys.of(r))), parts);
     }
     long total = ranges.stream().mapToLong(KeyRange::rows).sum();
@@ -130,8 +136,8 @@ final class PartitionedStep {
    * step's own (an undo starts from those of the run it undoes).
    */
   static String summed(List<Partition> partitions, JsonNode before) {
-    List<Map.Entry<Long, JsonNode>> counted = new java.util.ArrayList<>();
-    java.util.Set<String> fractions = new java.util.HashSet<>();
+    List<Map.Entry<Long, JsonNode>> counted = new ArrayList<>();
+    Set<String> fractions = new HashSet<>();
     try {
       for (Partition partition : partitions) {
         if (partition.counters() != null) {
@@ -148,7 +154,7 @@ final class PartitionedStep {
         return before == null ? null : JSON.writeValueAsString(before);
       }
       ObjectNode sum = JSON.createObjectNode();
-      Map<String, double[]> weighted = new java.util.HashMap<>();
+      Map<String, double[]> weighted = new HashMap<>();
       long weights = counted.stream().mapToLong(Map.Entry::getKey).sum();
       for (Map.Entry<Long, JsonNode> each : counted) {
         for (Iterator<Map.Entry<String, JsonNode>> it = each.getValue().fields(); it.hasNext(); ) {
@@ -166,7 +172,7 @@ final class PartitionedStep {
         }
       }
       return JSON.writeValueAsString(sum);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalStateException("partition counters do not read as JSON: " + e.getOriginalMessage(), e);
     }
   }

@@ -4,17 +4,19 @@ import io.hal9.migrate.checkpoints.LockLostException;
 import io.hal9.migrate.checkpoints.Partition;
 import io.hal9.migrate.checkpoints.PartitionLease;
 import io.hal9.migrate.checkpoints.Partitions;
+import io.hal9.migrate.checkpoints.RunLock;
 import io.hal9.migrate.checkpoints.RunState;
 import io.hal9.migrate.checkpoints.Sleep;
 import io.hal9.migrate.checkpoints.StepCheckpoint;
 import io.hal9.migrate.engine.api.ErrorCode;
 import io.hal9.migrate.engine.api.Hal9MigrateException;
 import io.hal9.migrate.engine.api.WorkResult;
+import io.hal9.migrate.engine.spi.Param;
 import io.hal9.migrate.engine.spi.Step;
 import io.hal9.migrate.engine.spi.StepDefinition;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -32,7 +34,7 @@ public final class WorkerCommand {
   private final Engine engine;
   private final Duration idle;
   /** Each step created once: its partitions share what it keeps (an embedding cache). */
-  private final Map<String, Step> created = new java.util.HashMap<>();
+  private final Map<String, Step> created = new HashMap<>();
 
   public WorkerCommand(Engine engine, Duration idle) {
     this.engine = engine;
@@ -48,7 +50,7 @@ public final class WorkerCommand {
     engine.plan().versions().forEach(v -> v.steps().forEach(s -> steps.put(s.id(), s)));
     String workerId = partitions.enlist("worker");
     engine.settings().progress().runStarted(workerId, 0);
-    log.info("worker {} on {} looks for partitions of {} steps", workerId, io.hal9.migrate.checkpoints.RunLock.thisProcess(),
+    log.info("worker {} on {} looks for partitions of {} steps", workerId, RunLock.thisProcess(),
         steps.size());
     PartitionWork work = new PartitionWork(engine);
     RunState end = RunState.FAILED;
@@ -73,7 +75,7 @@ public final class WorkerCommand {
         }
         if (System.nanoTime() - idleSince > idle.toNanos()) {
           end = RunState.DONE;
-          return new WorkResult(workerId, worked, rows, "no partition to claim for " + io.hal9.migrate.engine.spi.Param.text(idle));
+          return new WorkResult(workerId, worked, rows, "no partition to claim for " + Param.text(idle));
         }
         Sleep.millis(POLL_MILLIS);
       }
