@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +69,7 @@ class WorkersTest {
         Owned paused = awaitMidPartition(db, workers, runner);
         stopped = paused.worker();
         stopped.signal("STOP");
+        Thread.sleep(200); // a COMMIT it sent just before lands before its partition is read
         workers.remove(stopped);
         CliProcess survivor = workers.get(0);
         taken = paused.partition().number();
@@ -76,9 +78,7 @@ class WorkersTest {
         stoppedRun = db.queryString("SELECT run_id FROM hal9_runs WHERE owner_pid = " + stopped.pid());
 
         // Mid-run, from another process than the runner's.
-        Cli.Result status = cli.run("status");
-        Cli.Result statusJson = cli.run("status", "--json");
-        assertStatusMidRun(status, statusJson);
+        assertStatusMidRun(cli.run("status"), cli.run("status", "--json"), before, stopped);
 
         Children.await("partition " + taken + " taken over from the stopped worker", TIMEOUT,
             () -> partition(db, taken).ownerPid() != stopped.pid());
@@ -209,16 +209,27 @@ class WorkersTest {
         .isEqualTo(db.queryLong("SELECT count(*) FROM neuron_embeddings")).isEqualTo(count);
   }
 
-  // TODO(issue 15, status display of partitions, written in parallel): once `status` shows a partitioned step's
-  //  partitions, assert here that the text lists them (number, state, owner, rows) and that --json gives each step a
-  //  "partitions" array of 8 with state and rows. Until then only what status shows today.
-  private static void assertStatusMidRun(Cli.Result text, Cli.Result json) {
+  /**
+   * What {@code status} shows of the state step while {@code stopped} holds partition {@code held} (its rows frozen
+   * there): the partitions by state, and the stopped worker as the partition's owner.
+   */
+  private static void assertStatusMidRun(Cli.Result text, Cli.Result json, Part held, CliProcess stopped) {
     assertThat(text.exit()).as(text.toString()).isZero();
-    assertThat(text.out()).contains(STATE);
+    String rows = String.format(Locale.ROOT, "%,d/%,d rows", held.rowsDone(), held.rowsExpected());
+    assertThat(text.out()).contains("8 partitions (")
+        .containsPattern("(?m)^\\s+#" + held.number() + "\\s+running\\s+" + rows + "\\s+by \\S+ pid " + stopped.pid() + ", lease");
     assertThat(json.exit()).as(json.toString()).isZero();
     JsonNode step = json.json().at("/versions/2/steps/0");
     assertThat(step.path("id").asText()).isEqualTo(STATE);
     assertThat(step.path("state").asText()).isEqualTo("running");
+    assertThat(step.path("partitions")).hasSize(8);
+    JsonNode partition = step.path("partitions").get(held.number() - 1);
+    assertThat(partition.path("number").asInt()).isEqualTo(held.number());
+    assertThat(partition.path("state").asText()).isEqualTo("running");
+    assertThat(partition.path("rows").asLong()).isEqualTo(held.rowsDone());
+    assertThat(partition.path("expected").asLong()).isEqualTo(held.rowsExpected());
+    assertThat(partition.path("owner").asText()).endsWith(" pid " + stopped.pid());
+    assertThat(partition.path("claims").asInt()).isEqualTo(held.claims());
   }
 
   /** Polls until one of {@code workers} owns a partition of the state step with some but at most half its rows done. */
