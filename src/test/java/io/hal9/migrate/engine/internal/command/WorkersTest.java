@@ -2,14 +2,12 @@ package io.hal9.migrate.engine.internal.command;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.hal9.migrate.support.Children;
 import io.hal9.migrate.support.Cli;
 import io.hal9.migrate.support.CliProcess;
+import io.hal9.migrate.support.ExactJson;
 import io.hal9.migrate.support.Plans;
 import io.hal9.migrate.support.TestDatabase;
 import java.math.BigDecimal;
@@ -37,10 +35,7 @@ class WorkersTest {
   private static final String STATE = "state-v2";
   private static final String EMBED = "embed";
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-      .build();
+  private static final ObjectMapper JSON = ExactJson.MAPPER;
 
   @Test
   void threeWorkersOneKilledOneStoppedEndAsASingleRunnerDoes(@TempDir Path dir) throws Exception {
