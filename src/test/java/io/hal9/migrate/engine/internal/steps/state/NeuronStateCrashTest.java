@@ -2,14 +2,12 @@ package io.hal9.migrate.engine.internal.steps.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.hal9.migrate.support.Cli;
 import io.hal9.migrate.support.CliProcess;
+import io.hal9.migrate.support.ExactJson;
 import io.hal9.migrate.support.OnBothDatabases;
 import io.hal9.migrate.support.Plans;
 import io.hal9.migrate.support.TestDatabase;
@@ -47,10 +45,7 @@ class NeuronStateCrashTest {
   private static final int SPAN = 34_000;
   private static final String STEP = "state-v2";
   private static final Duration TIMEOUT = Duration.ofSeconds(240);
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-      .build();
+  private static final ObjectMapper JSON = ExactJson.MAPPER;
 
   @TempDir Path dir;
   private final List<CliProcess> children = new ArrayList<>();

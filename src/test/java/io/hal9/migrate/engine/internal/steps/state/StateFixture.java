@@ -2,11 +2,9 @@ package io.hal9.migrate.engine.internal.steps.state;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.hal9.migrate.support.ExactJson;
 import io.hal9.migrate.support.Plans;
 import io.hal9.migrate.support.TestDatabase;
 import java.math.BigDecimal;
@@ -26,10 +24,7 @@ final class StateFixture {
   /** The step's file; its line 4 is the first line given to {@link #step}. */
   static final String STEP_FILE = "V2__state.yaml";
 
-  private static final ObjectMapper JSON = JsonMapper.builder()
-      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
-      .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
-      .build();
+  private static final ObjectMapper JSON = ExactJson.MAPPER;
 
   private final Plans plans;
   private String postgresType = "JSONB";
