@@ -127,6 +127,12 @@ public final class Partitions {
           : new Event(EventType.PARTITION_TAKEN_OVER, version, before.stepId(), what + " taken over by " + by + " from "
               + before.owner() + " (" + (gone(before) ? "its process is gone" : "its lease ran out at " + before.leaseUntil())
               + "), after row " + before.rows());
+      if (before.ownerRun() != null && !before.ownerRun().equals(runId)) {
+        // Its owner stalled or died: its run says so, as a run lock's holder taken over does.
+        tx.update(RUNS).set(RUN_STATE, RunState.ABANDONED.label())
+            .where(RUN_ID.eq(before.ownerRun()).and(RUN_STATE.eq(RunState.RUNNING.label())).and(RUN_EPOCH.isNull()))
+            .execute();
+      }
       EventLog.insert(tx, runId, claimed[0]);
       return Optional.of(partition(tx.select(PARTITION_COLUMNS).from(PARTITIONS)
           .where(PART_STEP.eq(before.stepId()).and(PART_NO.eq(before.number()))).fetchOne()));

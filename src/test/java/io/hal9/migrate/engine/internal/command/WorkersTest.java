@@ -92,6 +92,8 @@ class WorkersTest {
         assertThat(survivor.waitFor(TIMEOUT)).as(survivor.toString()).isZero();
         // A dead owner on this host need not be waited out.
         assertThat(takeovers(db, victim.partition().number())).singleElement().asString().contains("(its process is gone)");
+        assertThat(db.queryString("SELECT state FROM hal9_runs WHERE owner_pid = " + victim.worker().pid()))
+            .as("the killed worker's run, marked by the takeover").isEqualTo("abandoned");
       }
       double crashRun = (System.nanoTime() - started) / 1e9;
 
