@@ -43,6 +43,15 @@ public final class WorkersBench {
    */
   public record Measurement(int processes, double seconds, double rowsPerSecond, double speedUp, long differentRows,
       double machineCpuCores, double databaseCpuCores, List<Share> shares) {
+    /**
+     * Rows per second of one core of the step's processes: what a machine of its own would add per core, whatever
+     * share of this one other work took; -1 when the processes' CPU is not known.
+     */
+    public double rowsPerCpuSecond() {
+      double cores = shares.stream().mapToDouble(Share::cpuCores).sum();
+      return cores > 0 ? rowsPerSecond / cores : -1;
+    }
+
     /** Cores busy outside the step's processes and their database sessions: other work on the machine, this bench. */
     public double otherCpuCores() {
       return machineCpuCores < 0 ? -1 : Math.max(0, machineCpuCores - Math.max(0, databaseCpuCores)

@@ -267,14 +267,16 @@ final class BenchCommand implements Runnable {
       WorkersBench.Result r = new WorkersBench(options.url, options.user, options.password(), counts, partitions, stateRows,
           embeddingRows, model).run();
       out.line(String.format(Locale.ROOT, "workers on %s: %d partitions; N processes = the runner (run) and N-1 workers "
-          + "(worker), each a JVM of its own; this machine has %d cores (CPU in cores busy while the step ran)", r.database(),
+          + "(worker), each a JVM of its own; this machine has %d cores (CPU in cores busy while the step ran; rows/cpu-s: rows a"
+          + " second per core the step's processes used)", r.database(),
           r.partitions(), r.cores()));
       List<Map<String, Object>> shapes = new ArrayList<>();
       for (WorkersBench.ShapeResult shape : r.shapes()) {
         out.line(String.format(Locale.ROOT, "shape %s: %s, %,d rows:", shape.shape(), shape.description(), shape.rows()));
         for (WorkersBench.Measurement m : shape.measurements()) {
-          out.line(String.format(Locale.ROOT, "  %d process%s %,9.0f rows/s  %.2fx of 1 (linear %dx)  CPU %s%s", m.processes(),
-              m.processes() == 1 ? "  " : "es", m.rowsPerSecond(), m.speedUp(), m.processes(), cpu(m, r.cores()),
+          out.line(String.format(Locale.ROOT, "  %d process%s %,9.0f rows/s  %.2fx of 1 (linear %dx)  %,7.0f rows/cpu-s  CPU %s%s",
+              m.processes(), m.processes() == 1 ? "  " : "es", m.rowsPerSecond(), m.speedUp(), m.processes(), m.rowsPerCpuSecond(),
+              cpu(m, r.cores()),
               m.differentRows() == 0 ? "" : String.format(Locale.ROOT, "  %,d ROWS DIFFER", m.differentRows())));
         }
         WorkersBench.Measurement saturation = shape.saturation();
@@ -334,6 +336,7 @@ final class BenchCommand implements Runnable {
         measurement.put("seconds", m.seconds());
         measurement.put("rowsPerSecond", m.rowsPerSecond());
         measurement.put("speedUp", m.speedUp());
+        measurement.put("rowsPerCpuSecond", m.rowsPerCpuSecond());
         measurement.put("differentRows", m.differentRows());
         measurement.put("machineCpuCores", m.machineCpuCores());
         measurement.put("databaseCpuCores", m.databaseCpuCores());

@@ -133,6 +133,9 @@ class BenchCommandTest {
       assertThat(texts(shape.at("/measurements"), "processes")).containsExactly("1", "2");
       for (JsonNode m : shape.at("/measurements")) {
         assertThat(m.at("/rowsPerSecond").asDouble()).as(m.toString()).isPositive();
+        // -1 where the system does not tell a process's CPU time.
+        assertThat(m.at("/rowsPerCpuSecond").asDouble()).as(m.toString())
+            .satisfiesAnyOf(v -> assertThat(v).isPositive(), v -> assertThat(v).isEqualTo(-1.0));
         assertThat(m.at("/differentRows").asLong()).as(m.toString()).isZero();
         assertThat(texts(m.at("/perProcess"), "role")).as(m.toString())
             .containsExactlyElementsOf(m.at("/processes").asInt() == 1 ? List.of("run") : List.of("run", "worker"));
