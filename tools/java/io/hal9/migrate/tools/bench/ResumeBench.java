@@ -3,7 +3,6 @@ package io.hal9.migrate.tools.bench;
 import com.zaxxer.hikari.HikariDataSource;
 import io.hal9.migrate.engine.api.Hal9Migrate;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -31,16 +30,14 @@ public final class ResumeBench {
   public record Result(String database, long rows, int batchSize, double jvmStartSeconds, List<Kill> kills) {}
 
   private final ScratchSchema scratch;
-  private final String user;
-  private final String password;
+  private final ChildCli cli;
   private final long rows;
   private final int batchSize;
   private final List<Double> shares;
 
   public ResumeBench(String url, String user, String password, long rows, int batchSize, List<Double> shares) {
     this.scratch = new ScratchSchema(url, user, password);
-    this.user = user;
-    this.password = password;
+    this.cli = new ChildCli(user, password);
     this.rows = rows;
     this.batchSize = batchSize;
     this.shares = shares;
@@ -90,27 +87,8 @@ public final class ResumeBench {
     }
   }
 
-  /**
-   * The CLI in a JVM of its own, on the scratch schema, started as this one was (tools/hal9-migrate maps its class
-   * archive: so do the children); the password goes by environment, never by argument.
-   */
   private Process cli(HikariDataSource dataSource, Path plans, String... command) throws IOException {
-    List<String> args = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx512m"));
-    ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("-XX:SharedArchiveFile=") || a.startsWith("-Xlog:cds"))
-        .forEach(args::add);
-    args.addAll(List.of("-Dorg.jooq.no-logo=true", "-Dorg.jooq.no-tips=true", "-cp", System.getProperty("java.class.path"),
-        "io.hal9.migrate.tools.cli.Main", "--url", dataSource.getJdbcUrl(), "--plans", plans.toString()));
-    if (user != null) {
-      args.addAll(List.of("--user", user));
-    }
-    args.addAll(List.of(command));
-    ProcessBuilder builder = new ProcessBuilder(args).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD);
-    if (password != null) {
-      builder.environment().put("HAL9_DB_PASSWORD", password);
-    }
-    return builder.start();
+    return cli.start(dataSource.getJdbcUrl(), plans, ProcessBuilder.Redirect.DISCARD, command);
   }
 
   /**

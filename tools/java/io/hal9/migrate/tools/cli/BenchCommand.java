@@ -6,6 +6,7 @@ import io.hal9.migrate.tools.ToolCode;
 import io.hal9.migrate.tools.bench.EmbeddingBench;
 import io.hal9.migrate.tools.bench.NeuronStateBench;
 import io.hal9.migrate.tools.bench.ResumeBench;
+import io.hal9.migrate.tools.bench.WorkersBench;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,11 +17,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", description = "Benchmarks, measured side by side in one process.",
-    subcommands = {BenchCommand.NeuronState.class, BenchCommand.Embedding.class, BenchCommand.Resume.class})
+    subcommands = {BenchCommand.NeuronState.class, BenchCommand.Embedding.class, BenchCommand.Resume.class,
+        BenchCommand.Workers.class})
 final class BenchCommand implements Runnable {
   @Override
   public void run() {
-    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing benchmark (neuron-state, embedding or resume)");
+    throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "missing benchmark (neuron-state, embedding, resume or workers)");
   }
 
   @Command(name = "neuron-state", description = "The neuron-state step, snapshots off and on, against a hand-written "
@@ -224,6 +226,136 @@ final class BenchCommand implements Runnable {
       fields.put("batchSize", r.batchSize());
       fields.put("cliStartSeconds", r.jvmStartSeconds());
       fields.put("kills", kills);
+      return fields;
+    }
+  }
+
+  @Command(name = "workers", description = "A partitioned step worked by 1, 2, 4... processes in all (the runner and N-1 "
+      + "workers, each the CLI in a JVM of its own), on PostgreSQL: rows/s, the speed-up over one process and where the CPU "
+      + "went, for a CPU-heavy Java transform and the embedding step (in a scratch schema hal9_bench).")
+  static final class Workers extends ToolCommand {
+    @Option(names = "--processes", paramLabel = "N", split = ",",
+        description = "Process counts to measure, 1 among them: the runner alone, then with N-1 workers (default 1,2,4).")
+    List<Integer> processes = new ArrayList<>(List.of(1, 2, 4));
+
+    @Option(names = "--partitions", paramLabel = "P", description = "The step's partitions (default 8).")
+    int partitions = 8;
+
+    @Option(names = "--state-rows", paramLabel = "N", description = "Rows of the Java transform (default 30000).")
+    long stateRows = 30_000;
+
+    @Option(names = "--embedding-rows", paramLabel = "N", description = "Rows of the embedding step (default 6000).")
+    long embeddingRows = 6_000;
+
+    @Option(names = "--model", paramLabel = "M", description = "all-minilm-l6-v2 (default) or ngram-hash.")
+    String model = "all-minilm-l6-v2";
+
+    @Override
+    Map<String, Object> execute() throws Exception {
+      if (!options.url.startsWith("jdbc:postgresql:")) {
+        // H2 is one file served by one process's engine: its partitions have no SKIP LOCKED and one worker at a time.
+        throw new Hal9MigrateException(ErrorCode.USAGE, "bench workers needs PostgreSQL (--url jdbc:postgresql:...): on H2 "
+            + "one process works a partitioned step, so there are no process counts to compare");
+      }
+      if (processes.isEmpty() || !processes.contains(1) || processes.stream().anyMatch(n -> n < 1 || n > 64)
+          || processes.stream().distinct().count() != processes.size() || partitions < 1 || stateRows < 1 || embeddingRows < 1
+          || !(model.equals("ngram-hash") || model.equals("all-minilm-l6-v2"))) {
+        throw new Hal9MigrateException(ErrorCode.USAGE, "expected --processes of distinct counts in 1..64 with 1 among them, "
+            + "--partitions, --state-rows and --embedding-rows >= 1 and --model all-minilm-l6-v2 or ngram-hash");
+      }
+      List<Integer> counts = processes.stream().sorted().toList();
+      WorkersBench.Result r = new WorkersBench(options.url, options.user, options.password(), counts, partitions, stateRows,
+          embeddingRows, model).run();
+      out.line(String.format(Locale.ROOT, "workers on %s: %d partitions; N processes = the runner (run) and N-1 workers "
+          + "(worker), each a JVM of its own; this machine has %d cores (CPU in cores busy while the step ran; rows/cpu-s: rows a"
+          + " second per core the step's processes used)", r.database(),
+          r.partitions(), r.cores()));
+      List<Map<String, Object>> shapes = new ArrayList<>();
+      for (WorkersBench.ShapeResult shape : r.shapes()) {
+        out.line(String.format(Locale.ROOT, "shape %s: %s, %,d rows:", shape.shape(), shape.description(), shape.rows()));
+        for (WorkersBench.Measurement m : shape.measurements()) {
+          out.line(String.format(Locale.ROOT, "  %d process%s %,9.0f rows/s  %.2fx of 1 (linear %dx)  %,7.0f rows/cpu-s  CPU %s%s",
+              m.processes(), m.processes() == 1 ? "  " : "es", m.rowsPerSecond(), m.speedUp(), m.processes(), m.rowsPerCpuSecond(),
+              cpu(m, r.cores()),
+              m.differentRows() == 0 ? "" : String.format(Locale.ROOT, "  %,d ROWS DIFFER", m.differentRows())));
+        }
+        WorkersBench.Measurement saturation = shape.saturation();
+        out.line(String.format(Locale.ROOT, "  saturates at %d process%s: %s", saturation.processes(),
+            saturation.processes() == 1 ? "" : "es", saturation.machineCpuCores() < 0 ? "machine CPU not measured"
+                : String.format(Locale.ROOT, "%.2f of %d cores busy there (%s), %.2f of them outside the step's processes"
+                    + " and their database sessions", saturation.machineCpuCores(), r.cores(),
+                    saturation.machineCpuCores() >= 0.9 * r.cores() ? "the CPU"
+                        : "not the CPU: the database's locks or the waits between batches", saturation.otherCpuCores())));
+        shapes.add(shapeFields(shape));
+      }
+      WorkersBench.Weakest weakest = r.weakest();
+      out.line(String.format(Locale.ROOT, "weakest speed-up: %.2fx (%s: %d processes over 1)", weakest.speedUp(),
+          weakest.shape(), weakest.processes()));
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("benchmark", "workers");
+      fields.put("database", r.database());
+      fields.put("partitions", r.partitions());
+      fields.put("cores", r.cores());
+      fields.put("model", model);
+      fields.put("shapes", shapes);
+      fields.put("identical", r.identical());
+      Map<String, Object> weakestFields = new LinkedHashMap<>();
+      weakestFields.put("shape", weakest.shape());
+      weakestFields.put("processes", weakest.processes());
+      weakestFields.put("speedUp", weakest.speedUp());
+      fields.put("weakest", weakestFields);
+      if (!r.identical()) {
+        throw new CheckFailed(ToolCode.INTERNAL, "a process count's results differ from the one process's", List.of(), fields);
+      }
+      return fields;
+    }
+
+    /** The machine's cores busy, then each process's, their database sessions' (when it runs here) and the rest's. */
+    private static String cpu(WorkersBench.Measurement m, int cores) {
+      StringBuilder text = new StringBuilder(m.machineCpuCores() < 0 ? "machine n/a"
+          : String.format(Locale.ROOT, "%.2f/%d:", m.machineCpuCores(), cores));
+      for (WorkersBench.Share share : m.shares()) {
+        text.append(String.format(Locale.ROOT, " %s %.2f (%d part%s)", share.role(), share.cpuCores(), share.partitions(),
+            share.partitions() == 1 ? "" : "s"));
+      }
+      if (m.databaseCpuCores() >= 0) {
+        text.append(String.format(Locale.ROOT, ", database %.2f", m.databaseCpuCores()));
+      }
+      return m.machineCpuCores() < 0 ? text.toString() : text.append(String.format(Locale.ROOT, ", rest %.2f", m.otherCpuCores())).toString();
+    }
+
+    private static Map<String, Object> shapeFields(WorkersBench.ShapeResult shape) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("shape", shape.shape());
+      fields.put("description", shape.description());
+      fields.put("rows", shape.rows());
+      List<Map<String, Object>> measurements = new ArrayList<>();
+      for (WorkersBench.Measurement m : shape.measurements()) {
+        Map<String, Object> measurement = new LinkedHashMap<>();
+        measurement.put("processes", m.processes());
+        measurement.put("seconds", m.seconds());
+        measurement.put("rowsPerSecond", m.rowsPerSecond());
+        measurement.put("speedUp", m.speedUp());
+        measurement.put("rowsPerCpuSecond", m.rowsPerCpuSecond());
+        measurement.put("differentRows", m.differentRows());
+        measurement.put("machineCpuCores", m.machineCpuCores());
+        measurement.put("databaseCpuCores", m.databaseCpuCores());
+        measurement.put("otherCpuCores", m.otherCpuCores());
+        List<Map<String, Object>> processes = new ArrayList<>();
+        for (WorkersBench.Share share : m.shares()) {
+          Map<String, Object> process = new LinkedHashMap<>();
+          process.put("role", share.role());
+          process.put("pid", share.pid());
+          process.put("partitions", share.partitions());
+          process.put("rows", share.rows());
+          process.put("cpuCores", share.cpuCores());
+          processes.add(process);
+        }
+        measurement.put("perProcess", processes);
+        measurements.add(measurement);
+      }
+      fields.put("measurements", measurements);
+      fields.put("saturatesAt", shape.saturation().processes());
       return fields;
     }
   }

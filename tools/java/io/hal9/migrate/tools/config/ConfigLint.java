@@ -30,7 +30,7 @@ public final class ConfigLint {
   /** Every rule. */
   public static ConfigLint standard() {
     return new ConfigLint(List.of(new PlaceholderSecretRule(), new PlaceholderValueRule(), new InconsistentSettingRule(),
-        new RequestsAboveLimitsRule(), new ReplicasOutsideHpaRule(), new ServiceMonitorApiVersionRule()));
+        new RequestsAboveLimitsRule(), new ReplicasOutsideHpaRule(), new ServiceMonitorApiVersionRule(), new JobSpecRule()));
   }
 
   /**

@@ -107,6 +107,59 @@ class BenchCommandTest {
     assertThat(db.queryLong("SELECT count(*) FROM information_schema.schemata WHERE lower(schema_name) = 'hal9_bench'")).isZero();
   }
 
+  /**
+   * The runner alone and beside one worker (each a JVM: seconds of CI apiece), tiny: the shape of the figures, not
+   * their size. H2 has no process counts to compare (one process works a partitioned step there): exit 2.
+   */
+  @OnBothDatabases
+  void workersBenchMeasuresEachProcessCountOnBothShapesAndPrintsTheWeakestSpeedUpLast(TestDatabase db) throws Exception {
+    Cli.Result bench = new Cli(db, dir).raw("bench", "workers", "--url", db.url(), "--processes", "2,1", "--partitions", "4",
+        "--state-rows", "400", "--embedding-rows", "200", "--model", "ngram-hash", "--json");
+
+    if (!db.isPostgres()) {
+      assertThat(bench.exit()).isEqualTo(2);
+      assertThat(bench.json().at("/error/message").asText()).isEqualTo("bench workers needs PostgreSQL (--url "
+          + "jdbc:postgresql:...): on H2 one process works a partitioned step, so there are no process counts to compare");
+      return;
+    }
+    assertThat(bench.exit()).as(bench.toString()).isZero();
+    JsonNode json = bench.json();
+    assertThat(json.at("/command").asText()).isEqualTo("bench workers");
+    assertThat(json.at("/partitions").asInt()).isEqualTo(4);
+    assertThat(json.at("/identical").asBoolean()).isTrue();
+    assertThat(texts(json.at("/shapes"), "shape")).containsExactly("java-transform", "embedding");
+    double weakest = Double.MAX_VALUE;
+    for (JsonNode shape : json.at("/shapes")) {
+      assertThat(texts(shape.at("/measurements"), "processes")).containsExactly("1", "2");
+      for (JsonNode m : shape.at("/measurements")) {
+        assertThat(m.at("/rowsPerSecond").asDouble()).as(m.toString()).isPositive();
+        // -1 where the system does not tell a process's CPU time.
+        assertThat(m.at("/rowsPerCpuSecond").asDouble()).as(m.toString())
+            .satisfiesAnyOf(v -> assertThat(v).isPositive(), v -> assertThat(v).isEqualTo(-1.0));
+        assertThat(m.at("/differentRows").asLong()).as(m.toString()).isZero();
+        assertThat(texts(m.at("/perProcess"), "role")).as(m.toString())
+            .containsExactlyElementsOf(m.at("/processes").asInt() == 1 ? List.of("run") : List.of("run", "worker"));
+        long rows = 0;
+        int partitions = 0;
+        for (JsonNode process : m.at("/perProcess")) {
+          rows += process.at("/rows").asLong();
+          partitions += process.at("/partitions").asInt();
+        }
+        assertThat(rows).as(m.toString()).isEqualTo(shape.at("/rows").asLong());
+        assertThat(partitions).as(m.toString()).isEqualTo(4);
+      }
+      JsonNode one = shape.at("/measurements/0");
+      JsonNode two = shape.at("/measurements/1");
+      assertThat(one.at("/speedUp").asDouble()).isEqualTo(1.0);
+      assertThat(two.at("/speedUp").asDouble())
+          .isCloseTo(two.at("/rowsPerSecond").asDouble() / one.at("/rowsPerSecond").asDouble(), offset(1e-9));
+      weakest = Math.min(weakest, two.at("/speedUp").asDouble());
+    }
+    assertThat(json.at("/weakest/speedUp").asDouble()).isEqualTo(weakest);
+    assertThat(json.at("/weakest/processes").asInt()).isEqualTo(2);
+    assertThat(db.queryLong("SELECT count(*) FROM information_schema.schemata WHERE lower(schema_name) = 'hal9_bench'")).isZero();
+  }
+
   @OnBothDatabases
   void badOptionsAreExit2(TestDatabase db) {
     Cli.Result bench = new Cli(db, dir).raw("bench", "embedding", "--url", db.url(), "--model", "word2vec");

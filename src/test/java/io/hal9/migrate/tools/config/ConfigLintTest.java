@@ -174,6 +174,44 @@ class ConfigLintTest {
         at("cron.yaml", 14) + "requests-above-limits: container 'init' of CronJob nightly requests 1001m cpu, above its limit 1");
   }
 
+  /** What the API server refuses of a Job's fields together; tools/k8s/workers.yaml is the good Indexed Job. */
+  @Test
+  void indexedJobsNeedCompletionsAndPerIndexLimitsAnIndexedJob() throws Exception {
+    write("jobs.yaml", """
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: workers
+        spec:
+          completionMode: Indexed
+          parallelism: 4
+          backoffLimitPerIndex: 3
+          template:
+            spec:
+              restartPolicy: Never
+              containers: [{name: w, image: w:1}]
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: plain
+        spec:
+          maxFailedIndexes: 1
+          podFailurePolicy:
+            rules: [{action: Ignore, onPodConditions: [{type: DisruptionTarget}]}]
+          template:
+            spec:
+              restartPolicy: OnFailure
+              containers: [{name: p, image: p:1}]
+        """);
+
+    assertThat(lint()).map(Finding::toString).containsExactly(
+        at("jobs.yaml", 6) + "job-spec: Job workers is Indexed without completions (one index a completion)",
+        at("jobs.yaml", 19) + "job-spec: Job plain sets maxFailedIndexes but is not completionMode: Indexed",
+        at("jobs.yaml", 20) + "job-spec: Job plain has a podFailurePolicy but restartPolicy 'OnFailure'; it needs Never");
+    assertThat(lint(Path.of("tools/k8s/workers.yaml"))).isEmpty();
+  }
+
   @Test
   void replicasBelowTheHpaMinimumCountAndOtherNamespacesDoNot() throws Exception {
     // A manifest without a namespace goes wherever it is applied: it matches an HPA of any namespace.
