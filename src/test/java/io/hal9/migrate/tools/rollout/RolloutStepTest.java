@@ -2,6 +2,7 @@ package io.hal9.migrate.tools.rollout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.hal9.migrate.support.Cli;
 import io.hal9.migrate.support.CliProcess;
 import io.hal9.migrate.support.Hal9Application;
@@ -159,9 +160,8 @@ class RolloutStepTest {
   private static void awaitBelow(LocalServer prometheus, String query, double bound) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (true) {
-      com.fasterxml.jackson.databind.JsonNode answer = new com.fasterxml.jackson.databind.ObjectMapper().readTree(prometheus.get(
-          "/api/v1/query?query=" + java.net.URLEncoder.encode(query, java.nio.charset.StandardCharsets.UTF_8)).body());
-      com.fasterxml.jackson.databind.JsonNode value = answer.path("data").path("result").path(0).path("value").path(1);
+      JsonNode answer = prometheus.query(query);
+      JsonNode value = answer.path("data").path("result").path(0).path("value").path(1);
       if (!value.isMissingNode() && Double.parseDouble(value.asText()) < bound) {
         return;
       }
