@@ -3,6 +3,7 @@ package io.hal9.migrate.support;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,19 +16,30 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class Chromium {
   private static final List<Path> BINARIES = List.of(Path.of("/usr/bin/chromium"), Path.of("/usr/bin/chromium-browser"));
-  /** Virtual time the page gets before the dump: its first poll of the API, and one refresh. */
-  private static final int VIRTUAL_MILLIS = 3000;
+  /** The page's refresh unless the dashboard is given {@code --refresh}. */
+  private static final Duration DEFAULT_REFRESH = Duration.ofSeconds(2);
 
   private final Path executable;
   private final Path dir;
+  /** Virtual time the page gets before the dump: its first poll of the API, and one refresh. */
+  private final long virtualMillis;
 
-  private Chromium(Path executable, Path dir) {
+  private Chromium(Path executable, Path dir, long virtualMillis) {
     this.executable = executable;
     this.dir = dir;
+    this.virtualMillis = virtualMillis;
   }
 
-  /** Chromium with its profiles and logs in {@code dir}. */
+  /** Chromium with its profiles and logs in {@code dir}, on a page that refreshes as the dashboard's default. */
   public static Chromium in(Path dir) {
+    return in(dir, DEFAULT_REFRESH);
+  }
+
+  /**
+   * Chromium on a page that refreshes every {@code refresh} (the dashboard's {@code --refresh}): the page is dumped
+   * after its first poll and one refresh, half a refresh later. Each poll waits for the API in real time.
+   */
+  public static Chromium in(Path dir, Duration refresh) {
     Path executable = BINARIES.stream().filter(Files::isExecutable).findFirst().orElse(null);
     if (executable == null) {
       String missing = "chromium is not installed (Debian package chromium; looked for " + BINARIES + ")";
@@ -36,7 +48,7 @@ public final class Chromium {
       }
       Assumptions.abort(missing);
     }
-    return new Chromium(executable, dir);
+    return new Chromium(executable, dir, refresh.toMillis() * 3 / 2);
   }
 
   /** The page's DOM, serialised, once its scripts have run. */
@@ -67,7 +79,7 @@ public final class Chromium {
     List<String> command = new ArrayList<>(List.of(executable.toString(), "--headless=new", "--no-sandbox", "--disable-gpu",
         "--user-data-dir=" + profile, "--no-first-run", "--no-default-browser-check", "--disable-extensions",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--virtual-time-budget=" + VIRTUAL_MILLIS));
+        "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--virtual-time-budget=" + virtualMillis));
     command.addAll(List.of(what));
     command.add(url);
     Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectOutput(out.toFile())

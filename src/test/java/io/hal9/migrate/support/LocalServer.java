@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -145,6 +147,17 @@ public final class LocalServer implements AutoCloseable {
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
     return HTTP.send(HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(10)).build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Prometheus's answer to the instant query {@code expr} now, as its HTTP API gives it. */
+  public JsonNode query(String expr) throws IOException, InterruptedException {
+    return query(expr, null);
+  }
+
+  /** Prometheus's answer to the instant query {@code expr} at {@code time} (Unix seconds; now when null). */
+  public JsonNode query(String expr, String time) throws IOException, InterruptedException {
+    return JSON.readTree(get("/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8)
+        + (time == null ? "" : "&time=" + time)).body());
   }
 
   /** What the server printed, for a failing assertion's message. */

@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -67,6 +68,28 @@ public abstract class TestDatabase implements AutoCloseable {
     try (Connection c = connect(); Statement s = c.createStatement(); ResultSet rows = s.executeQuery(sql)) {
       return rows.next() ? rows.getLong(1) : 0;
     }
+  }
+
+  /**
+   * {@code sql}'s number (as {@link #queryLong}) once it has not moved for {@code quiet}, read every 50 ms: the rows of
+   * a paused step, say, once the batch under way when the pause came has committed.
+   */
+  public long awaitStill(String sql, Duration quiet) throws SQLException, InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+    long value = queryLong(sql);
+    long since = System.nanoTime();
+    while (System.nanoTime() - since < quiet.toNanos()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError(sql + " did not stand still for " + quiet + " within a minute; now " + value);
+      }
+      Thread.sleep(50);
+      long now = queryLong(sql);
+      if (now != value) {
+        value = now;
+        since = System.nanoTime();
+      }
+    }
+    return value;
   }
 
   public String queryString(String sql) throws SQLException {

@@ -48,12 +48,15 @@ final class ClusterOption {
     return target;
   }
 
-  /** Makes the cluster hold {@code routing} (with its retries, each said on {@code retried}); nothing without the option. */
-  void publish(Routing routing, Consumer<String> retried) {
+  /**
+   * Makes the cluster hold {@code routing}, or {@code previous} again when it refuses (with their retries, each said
+   * on {@code retried}); nothing without the option.
+   */
+  void publish(Routing routing, Routing previous, Consumer<String> retried) {
     ClusterTarget target = target();
     if (target != null) {
       try (ClusterPublisher publisher = ClusterPublisher.open(target, System.getenv(), retried)) {
-        publisher.publish(routing);
+        publisher.publish(routing, previous);
       }
     }
   }

@@ -92,16 +92,7 @@ final class FlagsCommand implements Runnable {
     }
     Routing before = hal9.routing();
     Routing target = before.withFlag(name, percent);
-    try {
-      cluster.publish(target, retry -> out.line("retrying: " + retry));
-    } catch (RuntimeException refused) {
-      try {
-        cluster.publish(before, retry -> {});
-      } catch (RuntimeException alsoRefused) {
-        refused.addSuppressed(alsoRefused);
-      }
-      throw refused;
-    }
+    cluster.publish(target, before, retry -> out.line("retrying: " + retry));
     List<String> changes = hal9.route(target, reason);
     out.line(changes.isEmpty() ? "No change: " + name + " is " + describe(Routing.Flag.at(percent)) + " already." : String.join("\n", changes));
     Map<String, Object> fields = StatusDocument.of(hal9.routing());

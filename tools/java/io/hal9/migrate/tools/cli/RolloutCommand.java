@@ -1,8 +1,5 @@
 package io.hal9.migrate.tools.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hal9.migrate.engine.api.ErrorCode;
 import io.hal9.migrate.engine.api.Hal9Migrate;
 import io.hal9.migrate.engine.api.Hal9MigrateException;
@@ -10,6 +7,7 @@ import io.hal9.migrate.engine.api.Routing;
 import io.hal9.migrate.engine.api.Status;
 import io.hal9.migrate.engine.api.StepState;
 import io.hal9.migrate.tools.monitoring.StatusDocument;
+import io.hal9.migrate.tools.rollout.BakeProgress;
 import io.hal9.migrate.tools.rollout.ClusterView;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +20,6 @@ import picocli.CommandLine.Command;
 @Command(name = "rollout", description = "HAL9's phased rollout: where it stands, or back to the previous phase now.",
     subcommands = {RolloutCommand.RolloutStatus.class, RolloutCommand.Abort.class})
 final class RolloutCommand implements Runnable {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @Override
   public void run() {
     throw new CommandLine.ParameterException(new CommandLine(this), "missing subcommand (status, abort)");
@@ -35,7 +31,7 @@ final class RolloutCommand implements Runnable {
     @picocli.CommandLine.Mixin ClusterOption cluster;
 
     @Override
-    Map<String, Object> execute(Hal9Migrate hal9) throws JsonProcessingException {
+    Map<String, Object> execute(Hal9Migrate hal9) {
       Routing routing = hal9.routing();
       FlagsCommand.print(out, routing);
       ClusterView view = cluster.read();
@@ -61,17 +57,11 @@ final class RolloutCommand implements Runnable {
       return fields;
     }
 
-    private Map<String, Object> step(String version, Status.StepStatus step) throws JsonProcessingException {
-      JsonNode counters = step.counters() == null ? JSON.nullNode() : JSON.readTree(step.counters());
-      long baked = counters.path("bakedMillis").asLong(0) / 1000;
-      long bake = Math.max(step.expected() - counters.path("rowsBefore").asLong(0), 0); // rows count baked seconds
-      out.line(String.format("V%s %-20s %-8s baked %d of %d s%s", version, step.id(), step.state().label(), baked, bake,
-          step.state() == StepState.RUNNING ? " (" + Math.max(0, bake - baked) + " s left)" : ""));
-      List<String> readings = new ArrayList<>();
-      // Keyed "gate NAME" or "trigger NAME"; each reading starts with its name.
-      counters.path("last").fields().forEachRemaining(reading ->
-          readings.add(reading.getKey().substring(0, reading.getKey().indexOf(' ') + 1) + reading.getValue().asText()));
-      readings.forEach(reading -> out.line("    " + reading));
+    private Map<String, Object> step(String version, Status.StepStatus step) {
+      BakeProgress bake = BakeProgress.of(step.counters(), step.expected());
+      out.line(String.format("V%s %-20s %-8s baked %d of %d s%s", version, step.id(), step.state().label(), bake.bakedSeconds(),
+          bake.bakeSeconds(), step.state() == StepState.RUNNING ? " (" + bake.leftSeconds() + " s left)" : ""));
+      bake.readings().forEach(reading -> out.line("    " + reading));
       if (step.error() != null) {
         out.line("    " + step.error());
       }
@@ -79,9 +69,9 @@ final class RolloutCommand implements Runnable {
       fields.put("version", version);
       fields.put("id", step.id());
       fields.put("state", step.state().label());
-      fields.put("bakedSeconds", baked);
-      fields.put("bakeSeconds", bake);
-      fields.put("readings", readings);
+      fields.put("bakedSeconds", bake.bakedSeconds());
+      fields.put("bakeSeconds", bake.bakeSeconds());
+      fields.put("readings", bake.readings());
       fields.put("error", step.error());
       return fields;
     }

@@ -79,6 +79,24 @@ public final class ClusterPublisher implements AutoCloseable {
     }
   }
 
+  /**
+   * Makes the cluster hold {@code target}; when it refuses, puts {@code previous} back (best effort: a half-published
+   * change is undone) and fails with the first refusal, a refused put-back suppressed in it. Callers publish before
+   * they change the table, so a refusal leaves table and cluster as they were.
+   */
+  public void publish(Routing target, Routing previous) {
+    try {
+      publish(target);
+    } catch (RuntimeException refused) {
+      try {
+        publish(previous);
+      } catch (RuntimeException alsoRefused) {
+        refused.addSuppressed(alsoRefused);
+      }
+      throw refused;
+    }
+  }
+
   /** What the cluster holds now. */
   public ClusterView read() {
     String text = attempts.get("reading " + target.describeConfigMap(), configMap::read);

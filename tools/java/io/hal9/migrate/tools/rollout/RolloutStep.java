@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -219,25 +220,18 @@ final class RolloutStep implements Step {
     throw new Hal9MigrateException(ToolCode.ROLLED_BACK, phase.label() + ": " + reason + "; traffic and flags back to " + before);
   }
 
-  /**
-   * Publishes {@code target} before the table says so; when the cluster refuses, puts {@code before} back there too
-   * (best effort: a half-published change is undone) and fails with the table unchanged.
-   */
+  /** Publishes {@code target} before the table says so, or {@code before} again when the cluster refuses it. */
   private void publish(StepContext context, Routing target, Routing before) {
-    try {
-      publish(context, target);
-    } catch (RuntimeException refused) {
-      try {
-        publish(context, before);
-      } catch (RuntimeException alsoRefused) {
-        refused.addSuppressed(alsoRefused);
-      }
-      throw refused;
-    }
+    withPublisher(context, publisher -> publisher.publish(target, before));
   }
 
-  /** Makes the cluster hold {@code routing}, each retry said in the log and in hal9_events. */
+  /** Makes the cluster hold {@code routing}. */
   private void publish(StepContext context, Routing routing) {
+    withPublisher(context, publisher -> publisher.publish(routing));
+  }
+
+  /** Runs {@code publish} on the step's cluster, each retry said in the log and in hal9_events; nothing without one. */
+  private void withPublisher(StepContext context, Consumer<ClusterPublisher> publish) {
     if (cluster == null) {
       return;
     }
@@ -245,7 +239,7 @@ final class RolloutStep implements Step {
       log.warn("{}: {}", phase.label(), retry);
       context.warn(retry);
     })) {
-      publisher.publish(routing);
+      publish.accept(publisher);
     }
   }
 

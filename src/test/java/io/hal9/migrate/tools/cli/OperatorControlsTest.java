@@ -38,7 +38,7 @@ class OperatorControlsTest {
     Cli.Result paused = cli.run("pause");
     assertThat(paused.exit()).as(paused.toString()).isZero();
     assertThat(paused.out()).contains("Paused");
-    long held = awaitStill(db);
+    long held = db.awaitStill(SEED, Duration.ofMillis(1500)); // the batch under way when the pause came commits, then none
     assertThat(held).isBetween(1000L, 19_999L);
     JsonNode status = cli.run("status", "--json").json();
     assertThat(status.at("/versions/1/steps/0/state").asText()).isEqualTo("paused");
@@ -155,18 +155,6 @@ class OperatorControlsTest {
     } catch (java.sql.SQLException notYet) {
       return 0;
     }
-  }
-
-  /** The rows once they stop moving: the batch under way when the pause came commits, then none. */
-  private static long awaitStill(TestDatabase db) throws Exception {
-    long last = -1;
-    long now = rowsOf(db);
-    while (now != last) {
-      last = now;
-      Thread.sleep(1500);
-      now = rowsOf(db);
-    }
-    return now;
   }
 
   private static void awaitHolder(Cli cli, long pid) throws Exception {

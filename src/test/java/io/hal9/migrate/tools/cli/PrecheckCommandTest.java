@@ -30,6 +30,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,68 +48,85 @@ class PrecheckCommandTest {
    */
   private static final String CPU_NOW = Precheck.CPU_QUERY.replace("(rate(", "(irate(").replace("[5m]", "[1m]");
 
+  /** One pod and one Prometheus for the class, started on first use: a new Prometheus scrapes only after some 5 s. */
+  private static Pod pod;
+  private static LocalServer prometheus;
+
+  @TempDir static Path shared;
   @TempDir Path dir;
+
+  @AfterAll
+  static void stopPod() throws Exception {
+    try (Pod stopped = pod; LocalServer server = prometheus) {
+      // both closed, the pod last
+    }
+  }
 
   @OnBothDatabases
   void readyWithinHal9sLimitsAndNotWhenMemoryIsAboveOrAQueryHasNoData(TestDatabase db) throws Exception {
     db.execute("CREATE TABLE neurons (id BIGINT PRIMARY KEY)");
     List<String> tables = db.tables();
     Cli cli = new Cli(db, dir);
-    try (Pod pod = Pod.start(0.3, 0.5); LocalServer prometheus = LocalServer.prometheus(dir, pod.target())) {
-      pod.awaitSeen(prometheus, 0.5);
-
-      Cli.Result ready = cli.run("precheck", "--prometheus", prometheus.url(), "--query-cpu", CPU_NOW, "--min-disk-free", "1MB",
-          "--max-latency-ms", ROOMY);
-      assertThat(ready.exit()).as(ready.toString()).isZero();
-      String from = "from prometheus " + prometheus.url();
-      assertThat(ready.out().lines()).hasSize(6).satisfies(lines -> {
-        assertThat(lines.get(0)).startsWith("passed   cpu ").containsPattern(" 0\\.(29\\d*|3|30\\d*) < 0\\.7 ").endsWith(from);
-        assertThat(lines.get(1)).startsWith("passed   memory ").contains("0.5 < 0.8").endsWith(from);
-        assertThat(lines.get(2)).startsWith("passed   disk-free ").containsPattern("[\\d.]+ [KMGTP]?B >= 1 MB")
-            .contains("from filesystem of ");
-        assertThat(lines.get(3)).startsWith("passed   database-latency ").containsPattern("[\\d.]+ ms < 100 ms")
-            .endsWith("from database round trip (SELECT 1)");
-        assertThat(lines.get(4)).startsWith("passed   request-p99 ").containsPattern("[\\d.]+ ms < 100 ms").endsWith(from);
-        assertThat(lines.get(5)).isEqualTo("precheck: ready (5 checks: 5 passed, 0 warning, 0 failed)");
-      });
-
-      pod.memory.set(0.9);
-      pod.awaitSeen(prometheus, 0.9);
-      Cli.Result full = cli.run("precheck", "--prometheus", prometheus.url(), "--query-cpu", CPU_NOW, "--min-disk-free", "1MB",
-          "--max-latency-ms", ROOMY);
-      assertThat(full.exit()).as(full.toString()).isEqualTo(5);
-      assertThat(full.out()).contains("failed   memory ").contains("0.9 > 0.8").contains("precheck: not ready");
-      assertThat(full.errors()).containsExactly("not ready: memory 0.9 > 0.8");
-
-      // The document with HAL9's own limits, whatever this machine's disk and round trip make of them.
-      JsonNode document = cli.run("precheck", "--prometheus", prometheus.url(), "--json").json();
-      assertThat(document.path("ok").asBoolean()).isFalse();
-      assertThat(document.path("command").asText()).isEqualTo("precheck");
-      assertThat(document.path("ready").asBoolean()).isFalse();
-      assertThat(names(document.path("checks"))).containsExactly("cpu", "memory", "disk-free", "database-latency", "request-p99");
-      double[] limits = {0.7, 0.8, 100e9, 10, 10};
-      for (int i = 0; i < limits.length; i++) {
-        JsonNode check = document.path("checks").get(i);
-        assertThat(fieldNames(check)).containsExactly("name", "status", "value", "limit", "source", "message");
-        assertThat(check.path("limit").asDouble()).isEqualTo(limits[i]);
-        assertThat(check.path("value").isNumber()).as(check.toString()).isTrue();
-      }
-      assertThat(document.at("/checks/1/value").asDouble()).isEqualTo(0.9);
-      assertThat(document.at("/checks/1/status").asText()).isEqualTo("failed");
-      assertThat(document.at("/error/code").asText()).isEqualTo("HEALTH_FAILED");
-      assertThat(document.at("/error/exitCode").asInt()).isEqualTo(5);
-      assertThat(document.at("/error/message").asText()).startsWith("not ready: memory 0.9 > 0.8");
-
-      // No data is no pass: the check fails closed and says so.
-      Cli.Result blind = cli.run("precheck", "--prometheus", prometheus.url(), "--query-cpu", "max(no_such_series)",
-          "--max-memory", "0.95", "--min-disk-free", "1MB", "--max-latency-ms", ROOMY, "--json");
-      assertThat(blind.exit()).as(blind.toString()).isEqualTo(5);
-      assertThat(blind.json().at("/checks/0/status").asText()).isEqualTo("failed");
-      assertThat(blind.json().at("/checks/0/value").isNull()).isTrue();
-      assertThat(blind.json().at("/checks/0/message").asText()).isEqualTo("no data for max(no_such_series)");
-      assertThat(blind.json().at("/checks/1/status").asText()).isEqualTo("passed");
-      assertThat(blind.details()).containsExactly("cpu no data for max(no_such_series)");
+    if (pod == null) {
+      pod = Pod.start(0.3, 0.5);
     }
+    if (prometheus == null) {
+      prometheus = LocalServer.prometheus(shared, pod.target());
+    }
+    pod.memory.set(0.5); // the test before set it to 0.9
+    pod.awaitSeen(prometheus, 0.5);
+
+    Cli.Result ready = cli.run("precheck", "--prometheus", prometheus.url(), "--query-cpu", CPU_NOW, "--min-disk-free", "1MB",
+        "--max-latency-ms", ROOMY);
+    assertThat(ready.exit()).as(ready.toString()).isZero();
+    String from = "from prometheus " + prometheus.url();
+    assertThat(ready.out().lines()).hasSize(6).satisfies(lines -> {
+      assertThat(lines.get(0)).startsWith("passed   cpu ").containsPattern(" 0\\.(29\\d*|3|30\\d*) < 0\\.7 ").endsWith(from);
+      assertThat(lines.get(1)).startsWith("passed   memory ").contains("0.5 < 0.8").endsWith(from);
+      assertThat(lines.get(2)).startsWith("passed   disk-free ").containsPattern("[\\d.]+ [KMGTP]?B >= 1 MB")
+          .contains("from filesystem of ");
+      assertThat(lines.get(3)).startsWith("passed   database-latency ").containsPattern("[\\d.]+ ms < 100 ms")
+          .endsWith("from database round trip (SELECT 1)");
+      assertThat(lines.get(4)).startsWith("passed   request-p99 ").containsPattern("[\\d.]+ ms < 100 ms").endsWith(from);
+      assertThat(lines.get(5)).isEqualTo("precheck: ready (5 checks: 5 passed, 0 warning, 0 failed)");
+    });
+
+    pod.memory.set(0.9);
+    pod.awaitSeen(prometheus, 0.9);
+    Cli.Result full = cli.run("precheck", "--prometheus", prometheus.url(), "--query-cpu", CPU_NOW, "--min-disk-free", "1MB",
+        "--max-latency-ms", ROOMY);
+    assertThat(full.exit()).as(full.toString()).isEqualTo(5);
+    assertThat(full.out()).contains("failed   memory ").contains("0.9 > 0.8").contains("precheck: not ready");
+    assertThat(full.errors()).containsExactly("not ready: memory 0.9 > 0.8");
+
+    // The document with HAL9's own limits, whatever this machine's disk and round trip make of them.
+    JsonNode document = cli.run("precheck", "--prometheus", prometheus.url(), "--json").json();
+    assertThat(document.path("ok").asBoolean()).isFalse();
+    assertThat(document.path("command").asText()).isEqualTo("precheck");
+    assertThat(document.path("ready").asBoolean()).isFalse();
+    assertThat(names(document.path("checks"))).containsExactly("cpu", "memory", "disk-free", "database-latency", "request-p99");
+    double[] limits = {0.7, 0.8, 100e9, 10, 10};
+    for (int i = 0; i < limits.length; i++) {
+      JsonNode check = document.path("checks").get(i);
+      assertThat(fieldNames(check)).containsExactly("name", "status", "value", "limit", "source", "message");
+      assertThat(check.path("limit").asDouble()).isEqualTo(limits[i]);
+      assertThat(check.path("value").isNumber()).as(check.toString()).isTrue();
+    }
+    assertThat(document.at("/checks/1/value").asDouble()).isEqualTo(0.9);
+    assertThat(document.at("/checks/1/status").asText()).isEqualTo("failed");
+    assertThat(document.at("/error/code").asText()).isEqualTo("HEALTH_FAILED");
+    assertThat(document.at("/error/exitCode").asInt()).isEqualTo(5);
+    assertThat(document.at("/error/message").asText()).startsWith("not ready: memory 0.9 > 0.8");
+
+    // No data is no pass: the check fails closed and says so.
+    Cli.Result blind = cli.run("precheck", "--prometheus", prometheus.url(), "--query-cpu", "max(no_such_series)",
+        "--max-memory", "0.95", "--min-disk-free", "1MB", "--max-latency-ms", ROOMY, "--json");
+    assertThat(blind.exit()).as(blind.toString()).isEqualTo(5);
+    assertThat(blind.json().at("/checks/0/status").asText()).isEqualTo("failed");
+    assertThat(blind.json().at("/checks/0/value").isNull()).isTrue();
+    assertThat(blind.json().at("/checks/0/message").asText()).isEqualTo("no data for max(no_such_series)");
+    assertThat(blind.json().at("/checks/1/status").asText()).isEqualTo("passed");
+    assertThat(blind.details()).containsExactly("cpu no data for max(no_such_series)");
     assertThat(db.tables()).as("precheck reads only").isEqualTo(tables);
   }
 

@@ -106,7 +106,7 @@ class DashboardQueriesTest {
       assertThat(run.waitFor(Duration.ofSeconds(45))).as(run.toString()).isZero();
 
       // The run as Prometheus stored it: the lock epoch is served from the lock's taking to the process's end.
-      JsonNode samples = query(prometheus, "hal9_migrate_lock_epoch{job=\"hal9-migrate\"}[5m]", null)
+      JsonNode samples = prometheus.query("hal9_migrate_lock_epoch{job=\"hal9-migrate\"}[5m]")
           .path("data").path("result").path(0).path("values");
       assertThat(samples.size()).as("scrapes of the run\n" + prometheus.log()).isGreaterThanOrEqualTo(4);
       String first = samples.get(0).get(0).decimalValue().toPlainString();
@@ -122,7 +122,7 @@ class DashboardQueriesTest {
           for (JsonNode target : panel.path("targets")) {
             String where = dashboard.getKey() + " '" + panel.path("title").asText() + "' " + target.path("refId").asText();
             String expr = substitute(target.path("expr").asText(), variables);
-            JsonNode answer = query(prometheus, expr, last);
+            JsonNode answer = prometheus.query(expr, last);
             evaluated++;
             if (!answer.path("status").asText().equals("success")) {
               failures.add(where + ": " + answer + "\n    " + expr);
@@ -191,10 +191,6 @@ class DashboardQueriesTest {
     }
     assertThat(result).as("a variable this test does not know in " + expr).doesNotContain("$");
     return result;
-  }
-
-  private static JsonNode query(LocalServer prometheus, String expr, String time) throws Exception {
-    return JSON.readTree(prometheus.get("/api/v1/query?query=" + encode(expr) + (time == null ? "" : "&time=" + time)).body());
   }
 
   private static String encode(String s) {

@@ -42,7 +42,7 @@ class StatusPageTest {
 
   @OnBothDatabases
   void thePageShowsTheRunningStepItsLockThePauseAndTheEndAsTheTablesHoldThem(TestDatabase db) throws Exception {
-    Chromium chromium = Chromium.in(dir.resolve("chromium"));
+    Chromium chromium = Chromium.in(dir.resolve("chromium"), Duration.ofMillis(500)); // the dashboard's --refresh 0.5
     Path plans = Plans.in(dir.resolve("plans")).withReferenceSchema().file("V2__seed.yaml", seed("    max-rows-per-second: 2000\n"))
         .path();
     db.serve();
@@ -94,7 +94,7 @@ class StatusPageTest {
 
     // Paused from another process: the page says so, and the rows stand still.
     assertThat(cli.run("pause").exit()).isZero();
-    long held = awaitStill(db);
+    long held = db.awaitStill(ROWS, Duration.ofSeconds(1)); // the batch under way when the pause came commits, then none
     dom = chromium.dom(page);
     assertThat(dom).doesNotContainPattern("id=\"paused\"[^>]*hidden").contains("Paused since");
     assertThat(field(row(dom, "seed"), "state")).isEqualTo("paused");
@@ -210,18 +210,6 @@ class StatusPageTest {
       assertThat(System.nanoTime()).as("no %d rows within a minute: %s", rows, run).isLessThan(deadline);
       Thread.sleep(20);
     }
-  }
-
-  /** The rows once they stop moving: the batch under way when the pause came commits, then none. */
-  private static long awaitStill(TestDatabase db) throws Exception {
-    long last = -1;
-    long now = rowsOf(db);
-    while (now != last) {
-      last = now;
-      Thread.sleep(1000);
-      now = rowsOf(db);
-    }
-    return now;
   }
 
   private static long rowsOf(TestDatabase db) {

@@ -44,6 +44,7 @@ class ClusterPublisherTest {
   private static final String NAMESPACE = "hal9";
   private static final String TOKEN = "s3cr3t-rollout-token-0815";
   private static final List<Duration> NO_BACKOFF = List.of(Duration.ZERO, Duration.ZERO);
+  private static final String FLAGS_PATH = "/api/v1/namespaces/hal9/configmaps/hal9-feature-flags";
 
   private static final Routing SHADOW = new Routing("shadow", 0, true, new TreeMap<>(Map.of("shadow_mode", Routing.Flag.at(100))));
   private static final Routing CANARY = new Routing("canary", 5, false, new TreeMap<>(Map.of(
@@ -331,19 +332,8 @@ class ClusterPublisherTest {
 
   @Test
   void aRouteRefusedAfterTheFlagsFileWentThroughSaysSo() throws Exception {
-    KubernetesMockServer refusing = new KubernetesMockServer(false);
-    refusing.init();
+    KubernetesMockServer refusing = refusingTheRoute();
     try {
-      String routePath = "/apis/gateway.networking.k8s.io/v1/namespaces/hal9/httproutes/hal9";
-      String configMapPath = "/api/v1/namespaces/hal9/configmaps/hal9-feature-flags";
-      ConfigMap current = new ConfigMapBuilder().withNewMetadata().withName("hal9-feature-flags").withNamespace(NAMESPACE)
-          .withResourceVersion("7").endMetadata().build();
-      refusing.expect().get().withPath(routePath).andReturn(200, route()).always();
-      refusing.expect().get().withPath(configMapPath).andReturn(200, current).always();
-      refusing.expect().put().withPath(configMapPath).andReturn(200, current).always();
-      refusing.expect().put().withPath(routePath).andReturn(500, new StatusBuilder().withCode(500)
-          .withMessage("etcdserver: request timed out").build()).always();
-
       try (KubernetesClient refusingClient = KubernetesClients.open(kubeconfig(refusing.url("/")).toString(), Map.of(), 0)) {
         ClusterPublisher publisher = new ClusterPublisher(refusingClient, false, ClusterTarget.defaults(), retries::add, NO_BACKOFF);
 
@@ -356,6 +346,34 @@ class ClusterPublisherTest {
       List<String> methods = methods(refusing);
       assertThat(methods).filteredOn("PUT"::equals).as("1 flags file, 3 route attempts: fabric8 retries nothing itself").hasSize(4);
       assertThat(retries).hasSize(2);
+    } finally {
+      refusing.destroy();
+    }
+  }
+
+  @Test
+  void aRoutingRefusedPutsThePreviousOneBackAndFailsWithTheFirstRefusal() throws Exception {
+    KubernetesMockServer refusing = refusingTheRoute();
+    try {
+      try (KubernetesClient refusingClient = KubernetesClients.open(kubeconfig(refusing.url("/")).toString(), Map.of(), 0)) {
+        ClusterPublisher publisher = new ClusterPublisher(refusingClient, false, ClusterTarget.defaults(), retries::add, NO_BACKOFF);
+
+        assertThatThrownBy(() -> publisher.publish(CANARY, SHADOW))
+            .hasMessageStartingWith("configmap hal9/hal9-feature-flags holds the new flags but httproute hal9/hal9 does not: ")
+            .satisfies(e -> assertThat(e.getSuppressed()).as("the refused put-back").anySatisfy(back -> assertThat(back)
+                .hasMessageContaining("publishing httproute hal9/hal9 (attempt 3 of 3)")));
+      }
+      List<String> flagsFiles = new ArrayList<>();
+      for (int i = refusing.getRequestCount(); i > 0; i--) {
+        var request = refusing.takeRequest();
+        if (request.getMethod().equals("PUT") && request.getPath().equals(FLAGS_PATH)) {
+          flagsFiles.add(request.getUtf8Body());
+        }
+      }
+      assertThat(flagsFiles).as("the new flags file, then the previous one").hasSize(2);
+      assertThat(flagsFiles.get(0)).contains("\\\"phase\\\": \\\"canary\\\"");
+      assertThat(flagsFiles.get(1)).contains("\\\"phase\\\": \\\"shadow\\\"");
+      assertThat(retries).as("the put-back's retries are reported too").hasSize(4);
     } finally {
       refusing.destroy();
     }
@@ -420,6 +438,21 @@ class ClusterPublisherTest {
     assertThat(problems("namespace: hal9.prod\ntraffic: ingress")).containsExactly(
         "namespace: namespace: 'hal9.prod' is not a Kubernetes name (lower-case letters, digits, '-')",
         "traffic: traffic: expected {httproute: NAME, ...} or {ingress-nginx: NAME}, got \"ingress\"");
+  }
+
+  /** A server that takes the flags file and answers every write of the route with a 500. */
+  private KubernetesMockServer refusingTheRoute() {
+    KubernetesMockServer refusing = new KubernetesMockServer(false);
+    refusing.init();
+    String routePath = "/apis/gateway.networking.k8s.io/v1/namespaces/hal9/httproutes/hal9";
+    ConfigMap current = new ConfigMapBuilder().withNewMetadata().withName("hal9-feature-flags").withNamespace(NAMESPACE)
+        .withResourceVersion("7").endMetadata().build();
+    refusing.expect().get().withPath(routePath).andReturn(200, route()).always();
+    refusing.expect().get().withPath(FLAGS_PATH).andReturn(200, current).always();
+    refusing.expect().put().withPath(FLAGS_PATH).andReturn(200, current).always();
+    refusing.expect().put().withPath(routePath).andReturn(500, new StatusBuilder().withCode(500)
+        .withMessage("etcdserver: request timed out").build()).always();
+    return refusing;
   }
 
   private ClusterPublisher publisher(ClusterTarget target) {
