@@ -59,11 +59,13 @@ public final class StatusCommand {
       state = StepState.PAUSED;
       heldBy = null; // the pause says why it waits; a throttle's reason would read as the cause
     }
-    // A partitioned step's row is summed by its runner between partitions: the partitions are newer.
+    // A partitioned step's row is summed by its runner between its own partitions: the partitions are newer.
     long rows = partitions.isEmpty() ? c.rows() : partitions.stream().mapToLong(Partition::rows).sum();
     long expected = partitions.isEmpty() || partitions.stream().anyMatch(p -> p.expected() < 0) ? c.expected()
         : partitions.stream().mapToLong(Partition::expected).sum();
-    return new Status.StepStatus(c.stepId(), c.type(), state, rows, expected, c.attempts(), c.error(), c.counters(),
+    String counters = partitions.isEmpty() || partitions.get(0).undo() ? c.counters()
+        : Optional.ofNullable(PartitionedStep.summed(partitions, null)).orElse(c.counters());
+    return new Status.StepStatus(c.stepId(), c.type(), state, rows, expected, c.attempts(), c.error(), counters,
         heldBy, c.startedAt(), c.updatedAt(), partitions.stream().map(p -> partition(p, now)).toList());
   }
 
