@@ -38,7 +38,7 @@ class EngineSchemaTest {
     }
     // An empty database needs no baseline: each format once, in order.
     assertThat(db.queryRows("SELECT \"version\" FROM \"hal9_schema_history\" WHERE \"success\" AND \"version\" IS NOT NULL ORDER BY \"installed_rank\""))
-        .containsExactly("1", "2", "3", "4", "5", "6", "7");
+        .containsExactly("1", "2", "3", "4", "5", "6", "7", "8");
     assertThat(store.initialized()).isTrue();
   }
 

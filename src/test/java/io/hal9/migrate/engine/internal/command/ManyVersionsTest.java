@@ -68,7 +68,7 @@ class ManyVersionsTest {
 
   private static void dropEngineTables(TestDatabase db) throws Exception {
     for (String table : List.of("hal9_steps", "hal9_history", "hal9_runs", "hal9_lock", "hal9_snapshots", "hal9_rejects",
-        "hal9_events", "hal9_routing", "hal9_flags", "hal9_routing_history")) {
+        "hal9_events", "hal9_routing", "hal9_flags", "hal9_routing_history", "hal9_partitions")) {
       db.execute("DROP TABLE IF EXISTS " + table);
     }
     db.execute(db.isPostgres() ? "DROP TABLE IF EXISTS hal9_schema_history" : "DROP TABLE IF EXISTS \"hal9_schema_history\"");

@@ -93,7 +93,7 @@ class NeuronStateRollbackTest {
     Map<Long, String> after = states(db);
     before.forEach((id, state) -> assertJson(after.get(id), state, "restored state of row " + id));
     assertThat(layersAndVersions(db)).containsExactly("1|L0|1", "2|L0|1", "5|L3|1");
-    assertThat(db.queryRows("SELECT \"version\" FROM \"hal9_schema_history\" ORDER BY \"installed_rank\"")).endsWith("4", "5", "6", "7");
+    assertThat(db.queryRows("SELECT \"version\" FROM \"hal9_schema_history\" ORDER BY \"installed_rank\"")).endsWith("4", "5", "6", "7", "8");
   }
 
   /** The checkpoint tables as format V3 left them: a neuron snapshot in three columns, no undo record column. */
@@ -124,10 +124,10 @@ class NeuronStateRollbackTest {
     db.execute("ALTER TABLE hal9_lock DROP COLUMN paused_at");
     db.execute("ALTER TABLE hal9_lock DROP COLUMN paused_by");
     db.execute("DROP TABLE hal9_events");
-    for (String table : List.of("hal9_routing", "hal9_flags", "hal9_routing_history")) {
+    for (String table : List.of("hal9_routing", "hal9_flags", "hal9_routing_history", "hal9_partitions")) {
       db.execute("DROP TABLE " + table);
     }
-    db.execute("DELETE FROM \"hal9_schema_history\" WHERE \"version\" IN ('4', '5', '6', '7')");
+    db.execute("DELETE FROM \"hal9_schema_history\" WHERE \"version\" IN ('4', '5', '6', '7', '8')");
   }
 
   private Map<Long, String> originalStates() {
